@@ -1,0 +1,28 @@
+package shm_test
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// shmDir is where the OS keeps segments, for the leak check.
+const shmDir = "/dev/shm"
+
+// pathOf is the file behind a segment name.
+func pathOf(name string) string {
+	for _, p := range []string{`Local\`, `Global\`} {
+		name = strings.TrimPrefix(name, p)
+	}
+	return shmDir + "/" + name
+}
+
+// exists reports whether the name of a segment is present.
+func exists(t *testing.T, name string) bool {
+	t.Helper()
+	_, err := os.Lstat(pathOf(name))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	return err == nil
+}
