@@ -29,6 +29,8 @@ type Segment struct {
 	closeMu sync.Mutex
 	closed  atomic.Bool
 	cleanup runtime.Cleanup
+
+	lk segmentLock // the Mutex behind Lock and Unlock (seglock.go)
 }
 
 // mapping is the part of a Segment the garbage collector's safety net
@@ -53,6 +55,11 @@ type options struct {
 	persist  bool
 	prefault bool
 	perm     fs.FileMode
+
+	// init, when set, is written at offset 0 of a segment this call
+	// creates before the segment gets its name, so that no opener sees it
+	// without it (the sync objects' headers, syncobj.go).
+	init []byte
 }
 
 // ReadOnly maps the segment for reading only. Writes return [ErrReadOnly];
@@ -121,10 +128,16 @@ func open(name string, size int64, mode openMode, opts []Option) (*Segment, erro
 	if err != nil {
 		return nil, err
 	}
+	return openAs(name, base, size, mode, &o)
+}
+
+// openAs opens the segment called name whose OS-level name is base (the
+// sync objects use bases that segment names cannot produce).
+func openAs(name, base string, size int64, mode openMode, o *options) (*Segment, error) {
 	if mode != modeOpen && (size <= 0 || uint64(size) > maxSize) {
 		return nil, fmt.Errorf("%w: %q with size %d: must be between 1 and %d", ErrInvalidSize, name, size, int64(maxSize))
 	}
-	m, created, err := openSegment(name, base, size, mode, &o)
+	m, created, err := openSegment(name, base, size, mode, o)
 	if err != nil {
 		return nil, err
 	}
@@ -243,10 +256,11 @@ func (s *Segment) Close() error {
 	}
 	s.closed.Store(true)
 	s.cleanup.Stop()
+	lkErr := s.lk.close()
 	if err := s.m.release(); err != nil {
-		return &fs.PathError{Op: "close", Path: s.name, Err: err}
+		return errors.Join(lkErr, &fs.PathError{Op: "close", Path: s.name, Err: err})
 	}
-	return nil
+	return lkErr
 }
 
 func (s *Segment) closedError(op string) error {
