@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/shmkit/shm/internal/sys"
 )
 
 // EventKind says how an [Event] resets.
@@ -28,6 +30,7 @@ const (
 type Event struct {
 	name    string
 	sys     *eventSys
+	race    *sys.RaceToken
 	closeMu sync.Mutex
 	closed  atomic.Bool
 }
@@ -41,7 +44,7 @@ func OpenEvent(name string, kind EventKind, opts ...Option) (*Event, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Event{name: name, sys: s}, nil
+	return &Event{name: name, sys: s, race: raceToken("event", name)}, nil
 }
 
 // Name returns the name the event was opened with.
@@ -54,6 +57,7 @@ func (e *Event) Set() error {
 	if e.closed.Load() {
 		return e.err("set", fs.ErrClosed)
 	}
+	e.race.ReleaseMerge()
 	err := e.sys.set()
 	runtime.KeepAlive(e)
 	return e.err("set", err)
@@ -78,6 +82,9 @@ func (e *Event) Wait(ctx context.Context) error {
 		return e.err("wait", fs.ErrClosed)
 	}
 	err := e.sys.wait(ctx)
+	if err == nil {
+		e.race.Acquire()
+	}
 	runtime.KeepAlive(e)
 	if err == context.Canceled || err == context.DeadlineExceeded {
 		return err

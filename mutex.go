@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/shmkit/shm/internal/sys"
 )
 
 // A Mutex is a named mutual exclusion lock shared between processes, and
@@ -30,6 +32,7 @@ import (
 type Mutex struct {
 	name    string
 	sys     *mutexSys
+	race    *sys.RaceToken
 	closeMu sync.Mutex
 	closed  atomic.Bool
 }
@@ -45,7 +48,7 @@ func OpenMutex(name string, opts ...Option) (*Mutex, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Mutex{name: name, sys: s}
+	m := &Mutex{name: name, sys: s, race: raceToken("mutex", name)}
 	return m, nil
 }
 
@@ -65,6 +68,9 @@ func (m *Mutex) Lock(ctx context.Context) error {
 		return m.err("lock", fs.ErrClosed)
 	}
 	died, err := m.sys.lock(ctx)
+	if err == nil {
+		m.race.Acquire()
+	}
 	runtime.KeepAlive(m)
 	return m.result("lock", died, err)
 }
@@ -77,6 +83,9 @@ func (m *Mutex) TryLock() (bool, error) {
 		return false, m.err("trylock", fs.ErrClosed)
 	}
 	ok, died, err := m.sys.tryLock()
+	if ok {
+		m.race.Acquire()
+	}
 	runtime.KeepAlive(m)
 	return ok, m.result("trylock", died, err)
 }
@@ -87,6 +96,7 @@ func (m *Mutex) Unlock() error {
 	if m.closed.Load() {
 		return m.err("unlock", fs.ErrClosed)
 	}
+	m.race.Release()
 	err := m.sys.unlock()
 	runtime.KeepAlive(m)
 	if err != nil {

@@ -8,6 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+
+	"github.com/shmkit/shm/internal/sys"
 )
 
 // SemaphoreMax is the largest count a [Semaphore] can hold (Windows'
@@ -27,6 +29,7 @@ const SemaphoreMax = math.MaxInt32
 type Semaphore struct {
 	name    string
 	sys     *semaphoreSys
+	race    *sys.RaceToken
 	closeMu sync.Mutex
 	closed  atomic.Bool
 }
@@ -44,7 +47,7 @@ func OpenSemaphore(name string, initial int, opts ...Option) (*Semaphore, error)
 	if err != nil {
 		return nil, err
 	}
-	return &Semaphore{name: name, sys: s}, nil
+	return &Semaphore{name: name, sys: s, race: raceToken("semaphore", name)}, nil
 }
 
 // Name returns the name the semaphore was opened with.
@@ -63,6 +66,9 @@ func (s *Semaphore) Acquire(ctx context.Context, n int) error {
 		return err
 	}
 	err := s.sys.acquire(ctx, uint32(n))
+	if err == nil {
+		s.race.Acquire()
+	}
 	runtime.KeepAlive(s)
 	return s.result("acquire", err)
 }
@@ -74,6 +80,9 @@ func (s *Semaphore) TryAcquire(n int) (bool, error) {
 		return false, err
 	}
 	ok, err := s.sys.tryAcquire(uint32(n))
+	if ok {
+		s.race.Acquire()
+	}
 	runtime.KeepAlive(s)
 	return ok, s.result("acquire", err)
 }
@@ -85,6 +94,7 @@ func (s *Semaphore) Release(n int) error {
 	if err := s.check("release", n); err != nil {
 		return err
 	}
+	s.race.ReleaseMerge()
 	err := s.sys.release(uint32(n))
 	runtime.KeepAlive(s)
 	return s.result("release", err)
