@@ -67,6 +67,10 @@ func (m *Mutex) Lock(ctx context.Context) error {
 	if m.closed.Load() {
 		return m.err("lock", fs.ErrClosed)
 	}
+	if m.sys.lockFast() {
+		m.race.Acquire()
+		return nil
+	}
 	died, err := m.sys.lock(ctx)
 	if err == nil {
 		m.race.Acquire()
@@ -97,6 +101,9 @@ func (m *Mutex) Unlock() error {
 		return m.err("unlock", fs.ErrClosed)
 	}
 	m.race.Release()
+	if m.sys.unlockFast() {
+		return nil
+	}
 	err := m.sys.unlock()
 	runtime.KeepAlive(m)
 	if err != nil {

@@ -90,10 +90,14 @@ func (m *mutexSys) tryLock() (ok, died bool, err error) {
 	}
 }
 
+// lockFast takes the lock if it is free and nobody waits: the uncontended
+// case, one compare-and-swap, small enough to be inlined.
+func (m *mutexSys) lockFast() bool { return atomic.CompareAndSwapUint32(m.word, 0, m.id) }
+
+// unlockFast releases the lock if we hold it and nobody waits.
+func (m *mutexSys) unlockFast() bool { return atomic.CompareAndSwapUint32(m.word, m.id, 0) }
+
 func (m *mutexSys) lock(ctx context.Context) (died bool, err error) {
-	if atomic.CompareAndSwapUint32(m.word, 0, m.id) {
-		return false, nil // the fast path: free, nobody waiting
-	}
 	if spin(func() bool {
 		v := atomic.LoadUint32(m.word)
 		if v&mutexOwner != 0 {

@@ -1,7 +1,6 @@
 package shm
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io/fs"
 	"reflect"
@@ -36,7 +35,8 @@ import (
 type Seqlock[T any] struct {
 	seg   *Segment
 	seq   *uint64
-	words []uint64
+	words []uint64     // the value, as words
+	data  []byte       // the value, as bytes (exactly T's size)
 	stall atomic.Int64 // time.Duration
 }
 
@@ -68,7 +68,7 @@ func NewSeqlock[T any](seg *Segment, off int64) (*Seqlock[T], error) {
 		return nil, fmt.Errorf("shm: seqlock at offset %d: %w to 8 bytes", off, ErrMisaligned)
 	}
 	w := sys.SliceAt[uint64](b, 0, n)
-	s := &Seqlock[T]{seg: seg, seq: &w[0], words: w[1:]}
+	s := &Seqlock[T]{seg: seg, seq: &w[0], words: w[1:], data: b[8 : 8+t.Size()]}
 	s.stall.Store(int64(defaultStall))
 	return s, nil
 }
@@ -90,17 +90,7 @@ func (s *Seqlock[T]) Store(v T) error {
 	seq := atomic.LoadUint64(s.seq)
 	seq = (seq + 1) | 1
 	atomic.StoreUint64(s.seq, seq)
-	// Atomic word stores keep the data between the two sequence stores on
-	// every architecture (plain stores may pass the first one on arm64).
-	full := len(src) / 8
-	for i := range full {
-		atomic.StoreUint64(&s.words[i], binary.NativeEndian.Uint64(src[8*i:]))
-	}
-	if tail := src[8*full:]; len(tail) > 0 {
-		var b [8]byte
-		copy(b[:], tail)
-		atomic.StoreUint64(&s.words[full], binary.NativeEndian.Uint64(b[:]))
-	}
+	s.copyIn(src)
 	atomic.StoreUint64(s.seq, seq+1)
 	runtime.KeepAlive(s)
 	return nil
@@ -111,17 +101,20 @@ func (s *Seqlock[T]) Store(v T) error {
 // the stall bound, and [fs.ErrClosed] after the segment was closed.
 func (s *Seqlock[T]) Load() (T, error) {
 	var v T
-	err := s.LoadInto(&v)
-	return v, err
+	if err := s.LoadInto(&v); err != nil {
+		var zero T
+		return zero, err
+	}
+	return v, nil
 }
 
-// LoadInto is Load into *v, which it leaves unchanged on error.
+// LoadInto is Load into *v, without copying T once more; after an error
+// *v holds garbage.
 func (s *Seqlock[T]) LoadInto(v *T) error {
 	if s.seg.closed.Load() {
 		return s.seg.closedError("load")
 	}
-	var tmp T
-	dst := sys.BytesOf(&tmp)
+	dst := sys.BytesOf(v)
 	var (
 		stuck uint64 // an odd sequence number we have been waiting on
 		polls int    // how many times we have seen it
@@ -130,17 +123,8 @@ func (s *Seqlock[T]) LoadInto(v *T) error {
 	for {
 		seq := atomic.LoadUint64(s.seq)
 		if seq&1 == 0 {
-			full := len(dst) / 8
-			for i := range full {
-				binary.NativeEndian.PutUint64(dst[8*i:], atomic.LoadUint64(&s.words[i]))
-			}
-			if tail := dst[8*full:]; len(tail) > 0 {
-				var b [8]byte
-				binary.NativeEndian.PutUint64(b[:], atomic.LoadUint64(&s.words[full]))
-				copy(tail, b[:])
-			}
+			s.copyOut(dst)
 			if atomic.LoadUint64(s.seq) == seq {
-				*v = tmp
 				runtime.KeepAlive(s)
 				return nil
 			}
