@@ -225,15 +225,15 @@ func unlinkIfSame(path string, st sys.Stat) error {
 	return nil
 }
 
-// mmap maps the segment; on failure it releases the handle.
+// mmap maps the whole segment, as big as the handle's stat found it; on
+// failure it releases the handle.
 func (h *handle) mmap(o *options) (*mapping, error) {
-	size, err := sys.Fstat(h.fd)
-	if err == nil && (size.Size <= 0 || uint64(size.Size) > maxSize) {
-		err = fmt.Errorf("%w: %d bytes", ErrInvalidSize, size.Size)
-	}
 	var data []byte
-	if err == nil {
-		data, err = sys.Mmap(h.fd, int(size.Size), o.readOnly, o.prefault)
+	var err error
+	if h.st.Size <= 0 || uint64(h.st.Size) > maxSize {
+		err = fmt.Errorf("%w: %d bytes", ErrInvalidSize, h.st.Size)
+	} else {
+		data, err = sys.Mmap(h.fd, int(h.st.Size), o.readOnly, o.prefault)
 	}
 	if err != nil {
 		return nil, errors.Join(err, h.close(nil))
