@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"runtime"
 
 	"github.com/shmkit/shm/internal/sys"
 	"golang.org/x/sys/windows"
@@ -103,9 +104,6 @@ func mapView(h windows.Handle, access uint32, size uintptr, o *options) (*mappin
 	return &mapping{data: data, h: handle{h: h}}, nil
 }
 
-// prefaultSink keeps the reads in prefault from being optimised away.
-var prefaultSink byte
-
 // prefault reads one byte of every page of data so that the page faults
 // are taken now rather than on first use. Windows has no MAP_POPULATE for
 // views; reading is enough to make the section's pages resident, and
@@ -115,7 +113,7 @@ func prefault(data []byte) {
 	for i := 0; i < len(data); i += os.Getpagesize() {
 		x ^= data[i]
 	}
-	prefaultSink = x
+	runtime.KeepAlive(x) // the reads are the point: keep them
 }
 
 // close unmaps data and closes the mapping handle, in that order. The

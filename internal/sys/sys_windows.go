@@ -107,6 +107,14 @@ func UnmapViewOfFile(b []byte) error {
 	return windows.UnmapViewOfFile(uintptr(unsafe.Pointer(unsafe.SliceData(b))))
 }
 
+// Protection returns the page protection (PAGE_READONLY, PAGE_READWRITE...)
+// of the first page of b, from VirtualQuery.
+func Protection(b []byte) (uint32, error) {
+	var mbi windows.MemoryBasicInformation
+	err := windows.VirtualQuery(uintptr(unsafe.Pointer(unsafe.SliceData(b))), &mbi, unsafe.Sizeof(mbi))
+	return mbi.Protect, err
+}
+
 // CloseHandle is CloseHandle.
 func CloseHandle(h windows.Handle) error { return windows.CloseHandle(h) }
 
