@@ -1,3 +1,5 @@
+//go:build linux && !shm_filebackend
+
 package shm_test
 
 import (
