@@ -216,3 +216,18 @@ func TestWindowsReadOnlyView(t *testing.T) {
 		t.Fatalf("read-write view protection %#x, want PAGE_READWRITE", prot)
 	}
 }
+
+// TestWindowsPrefault: Prefault reads every page at map time, for creator
+// and opener, read-write or read-only, and changes nothing.
+func TestWindowsPrefault(t *testing.T) {
+	seg := mustCreate(t, 1<<20+1, shm.Prefault())
+	seg.Bytes()[1<<20] = 9
+	ro, err := shm.Open(seg.Name(), shm.Prefault(), shm.ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if ro.Bytes()[1<<20] != 9 || ro.Bytes()[0] != 0 {
+		t.Fatal("Prefault changed the memory")
+	}
+}
