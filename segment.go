@@ -148,7 +148,10 @@ func open(name string, size int64, mode openMode, opts []Option) (*Segment, erro
 
 // Remove deletes the name of a segment. Processes that have it open keep
 // their memory until they close it; new opens fail or create a new one.
-// It removes whatever segment has the name, whoever made it.
+// It removes whatever segment has the name, whoever made it. Windows
+// cannot remove a name: there Remove returns an error wrapping
+// [errors.ErrUnsupported] (or [fs.ErrNotExist] if there is no such
+// segment).
 func Remove(name string) error {
 	base, err := splitName(name)
 	if err != nil {
