@@ -125,7 +125,7 @@ func TestPermissions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fi.Mode().Perm() != 0o600 {
+	if fi.Mode().Perm() != 0o600|markerPerm {
 		t.Fatalf("default mode %v, want owner-only 0600", fi.Mode())
 	}
 	name := testutil.Name(t)
@@ -134,7 +134,7 @@ func TestPermissions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer seg2.Close()
-	if fi, _ := os.Stat(pathOf(name)); fi.Mode().Perm() != 0o644 {
+	if fi, _ := os.Stat(pathOf(name)); fi.Mode().Perm() != 0o644|markerPerm {
 		t.Fatalf("Perm(0644) gave %v", fi.Mode())
 	}
 }

@@ -46,3 +46,6 @@ func openedSize(n int64) int64 { return n }
 func aliases(base string) []string {
 	return []string{base, `Global\` + base, `Local\` + base}
 }
+
+// markerPerm is the permission bit the backend adds to managed segments.
+const markerPerm = 0o100

@@ -37,3 +37,7 @@ func openedSize(n int64) int64 { return n }
 func aliases(base string) []string {
 	return []string{base, `Global\` + base, `Local\` + base}
 }
+
+// markerPerm is the permission bit the backend adds to managed segments:
+// none on Linux, whose marker is the sticky bit.
+const markerPerm = 0

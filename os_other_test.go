@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !windows && !darwin && !freebsd
 
 package shm_test
 
@@ -26,3 +26,9 @@ func exists(t *testing.T, name string) bool {
 	seg.Close()
 	return true
 }
+
+// openedSize is the size an opener sees of a segment created with n bytes.
+func openedSize(n int64) int64 { return n }
+
+// aliases are the names that reach the segment created as `Local\`+base.
+func aliases(base string) []string { return []string{`Local\` + base} }

@@ -1,7 +1,6 @@
 package shm_test
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -95,7 +94,7 @@ func TestNoHalfMadeSegment(t *testing.T) {
 			}
 			if seg.Created() {
 				// The segment is zeroed when published; the stamp is ours.
-				binary.LittleEndian.PutUint32(seg.Bytes()[size-4:], stamp)
+				atomic.StoreUint32(sys.PointerAt[uint32](seg.Bytes(), size-4), stamp)
 			}
 			seg.Close()
 		}
@@ -118,7 +117,7 @@ func TestNoHalfMadeSegment(t *testing.T) {
 		}
 		// The last word is 0 (just published) or the stamp (initialised):
 		// anything else is memory that was never this segment's.
-		if v := binary.LittleEndian.Uint32(seg.Bytes()[size-4:]); v != 0 && v != stamp {
+		if v := atomic.LoadUint32(sys.PointerAt[uint32](seg.Bytes(), size-4)); v != 0 && v != stamp {
 			t.Fatalf("last word %#x", v)
 		}
 		seg.Close()
@@ -157,7 +156,7 @@ func TestSharedAcrossProcesses(t *testing.T) {
 		t.Fatalf("reader got %s", got)
 	}
 	r.Wait()
-	if s, _ := seg.ReadStringAt(512, shm.UTF8); s != "reply from 10000" {
+	if s, _ := seg.ReadStringAt(512, shm.UTF8); s != fmt.Sprint("reply from ", openedSize(10000)) {
 		t.Fatalf("reader's reply: %q", s)
 	}
 }
