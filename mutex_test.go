@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -62,7 +61,7 @@ func TestMutexCounterAcrossProcesses(t *testing.T) {
 		return
 	}
 	seg := mustCreate(t, 8)
-	_ = name
+
 	var children []*testutil.Child
 	for range procs {
 		children = append(children, testutil.Start(t, "increment", seg.Name()))
@@ -380,4 +379,3 @@ func mustCreateNamed(t *testing.T, name string, size int64) *shm.Segment {
 	return seg
 }
 
-var _ = strconv.Itoa

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"math"
 	"math/bits"
-	"strconv"
 	"testing"
 	"time"
 
@@ -236,4 +235,3 @@ func TestSeqlockArguments(t *testing.T) {
 	}
 }
 
-var _ = strconv.Itoa
