@@ -378,4 +378,3 @@ func mustCreateNamed(t *testing.T, name string, size int64) *shm.Segment {
 	t.Cleanup(func() { seg.Close() })
 	return seg
 }
-

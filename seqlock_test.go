@@ -234,4 +234,3 @@ func TestSeqlockArguments(t *testing.T) {
 		t.Fatalf("Store after Close = %v, want fs.ErrClosed", err)
 	}
 }
-

@@ -119,4 +119,3 @@ func TestSyncObjectsAreRemovedWithTheirLastHandle(t *testing.T) {
 		t.Fatalf("the mutex's file outlived its last handle: %v", err)
 	}
 }
-
