@@ -248,8 +248,10 @@ func (s *Segment) checkWrite(off int64, n int) error {
 }
 
 // Close unmaps the segment and releases this handle. When it was the last
-// handle of a segment made without [Persist], the segment is removed. Close
-// is idempotent: later calls return nil.
+// handle of a segment made without [Persist], the segment is removed. It
+// also closes the segment's own mutex if [Segment.Lock] opened it,
+// abandoning the lock if this handle holds it. Close is idempotent: later
+// calls return nil.
 func (s *Segment) Close() error {
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
