@@ -39,4 +39,31 @@ var (
 	// ErrMisaligned is returned by [View] and [Slice] when the offset does
 	// not satisfy the alignment of the element type.
 	ErrMisaligned = errors.New("shm: offset not aligned for type")
+
+	// ErrOwnerDead is returned, wrapped, by [Mutex.Lock], [Mutex.TryLock]
+	// and [Segment.Lock] when the previous owner of the mutex died (or
+	// closed it) while holding it, like Windows' WAIT_ABANDONED. The call
+	// has acquired the lock anyway: the caller owns it and must unlock it,
+	// but should first check, and repair if need be, the data the mutex
+	// protects, since the dead owner may have left it half updated.
+	ErrOwnerDead = errors.New("shm: previous owner died holding the mutex")
+
+	// ErrNotLocked is returned by [Mutex.Unlock] and [Segment.Unlock] when
+	// this handle does not hold the lock.
+	ErrNotLocked = errors.New("shm: mutex not locked by this handle")
+
+	// ErrOverflow is returned by [Semaphore.Release] when the count would
+	// exceed the semaphore's maximum. The count is left unchanged.
+	ErrOverflow = errors.New("shm: semaphore count would exceed its maximum")
+
+	// ErrStalled is returned by [Seqlock.Load] when a store stayed
+	// unfinished for longer than the seqlock's stall bound, typically
+	// because the writer was killed in the middle of it. The next
+	// completed Store clears the condition.
+	ErrStalled = errors.New("shm: seqlock writer stalled in the middle of a store")
+
+	// ErrCorrupt is returned when the header of a shared object (a
+	// mutex, semaphore or event) does not hold what this package writes
+	// there: another program's file, a newer format, or damage.
+	ErrCorrupt = errors.New("shm: shared object header is corrupt or of an unknown format")
 )

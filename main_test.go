@@ -6,4 +6,6 @@ import (
 	"github.com/shmkit/shm/internal/testutil"
 )
 
-func TestMain(m *testing.M) { testutil.Main(m, shmDir) }
+// The sync objects (mutexes, semaphores, events) live beside the segments
+// under the `sync\` prefix on POSIX systems.
+func TestMain(m *testing.M) { testutil.Main(m, shmDir, `sync\`) }

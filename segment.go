@@ -31,6 +31,8 @@ type Segment struct {
 	closed   atomic.Bool
 	writable atomic.Bool // not read-only and not closed: one load per write
 	cleanup  runtime.Cleanup
+
+	lk segmentLock // the Mutex behind Lock and Unlock (seglock.go)
 }
 
 // mapping is the part of a Segment the garbage collector's safety net
@@ -55,6 +57,13 @@ type options struct {
 	persist  bool
 	prefault bool
 	perm     fs.FileMode
+
+	// init, when set, is written at offset 0 of a segment this call
+	// creates before the segment gets its name, so that no opener sees it
+	// without it (the sync objects' headers, syncobj.go). Every POSIX
+	// backend must honour it; Windows has native sync objects.
+	//lint:ignore U1000 set by syncobj.go, read by the POSIX backends
+	init []byte
 }
 
 // ReadOnly maps the segment for reading only. Writes return [ErrReadOnly];
@@ -123,10 +132,16 @@ func open(name string, size int64, mode openMode, opts []Option) (*Segment, erro
 	if err != nil {
 		return nil, err
 	}
+	return openAs(name, base, size, mode, &o)
+}
+
+// openAs opens the segment called name whose OS-level name is base (the
+// sync objects use bases that segment names cannot produce).
+func openAs(name, base string, size int64, mode openMode, o *options) (*Segment, error) {
 	if mode != modeOpen && (size <= 0 || uint64(size) > maxSize) {
 		return nil, fmt.Errorf("%w: %q with size %d: must be between 1 and %d", ErrInvalidSize, name, size, int64(maxSize))
 	}
-	m, created, err := openSegment(name, base, size, mode, &o)
+	m, created, err := openSegment(name, base, size, mode, o)
 	if err != nil {
 		return nil, err
 	}
@@ -241,8 +256,10 @@ func (s *Segment) checkWrite(off int64, n int) error {
 }
 
 // Close unmaps the segment and releases this handle. When it was the last
-// handle of a segment made without [Persist], the segment is removed. Close
-// is idempotent: later calls return nil.
+// handle of a segment made without [Persist], the segment is removed. It
+// also closes the segment's own mutex if [Segment.Lock] opened it,
+// abandoning the lock if this handle holds it. Close is idempotent: later
+// calls return nil.
 func (s *Segment) Close() error {
 	s.closeMu.Lock()
 	defer s.closeMu.Unlock()
@@ -252,10 +269,11 @@ func (s *Segment) Close() error {
 	s.closed.Store(true)
 	s.writable.Store(false)
 	s.cleanup.Stop()
+	lkErr := s.lk.close()
 	if err := s.m.release(); err != nil {
-		return &fs.PathError{Op: "close", Path: s.name, Err: err}
+		return errors.Join(lkErr, &fs.PathError{Op: "close", Path: s.name, Err: err})
 	}
-	return nil
+	return lkErr
 }
 
 func (s *Segment) closedError(op string) error {

@@ -125,6 +125,9 @@ func create(dir, path string, size int64, o *options) (h *handle, err error) {
 	if err := sys.Fchmod(fd, mode); err != nil {
 		return nil, err
 	}
+	if err := sys.Pwrite(fd, o.init, 0); err != nil {
+		return nil, err
+	}
 	if err := sys.Flock(fd, sys.LockSh); err != nil {
 		return nil, err
 	}

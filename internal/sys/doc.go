@@ -8,4 +8,4 @@ package sys
 // in a file for every GOOS, so that `go generate` run on any machine (not
 // only under GOOS=windows, which would build the generator for Windows)
 // finds it.
-//go:generate go run golang.org/x/sys/windows/mkwinsyscall -output zsyscall_windows.go sys_windows.go
+//go:generate go run golang.org/x/sys/windows/mkwinsyscall -output zsyscall_windows.go sys_windows.go sync_windows.go

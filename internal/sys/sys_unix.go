@@ -139,3 +139,19 @@ func RemoveTmpfile(tmp string) {
 		unix.Unlink(tmp)
 	}
 }
+
+// Pwrite writes all of p at offset off of fd (pwrite(2)).
+func Pwrite(fd int, p []byte, off int64) error {
+	for len(p) > 0 {
+		var n int
+		err := ignoringEINTR(func() (err error) {
+			n, err = unix.Pwrite(fd, p, off)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		p, off = p[n:], off+int64(n)
+	}
+	return nil
+}

@@ -28,3 +28,12 @@ func SliceAt[T any](b []byte, off, n int) []T {
 func Addr(b []byte, off int) uintptr {
 	return uintptr(unsafe.Pointer(unsafe.SliceData(b))) + uintptr(off)
 }
+
+// BytesOf returns the memory of *p as bytes, for copying a value into or
+// out of shared memory word by word. T must hold no Go pointers (the
+// callers check it with the same rule as PointerAt), so viewing it as bytes
+// hides nothing from the garbage collector; the slice aliases *p and is as
+// long as T (unsafe.Slice over a valid pointer, rule (1)).
+func BytesOf[T any](p *T) []byte {
+	return unsafe.Slice((*byte)(unsafe.Pointer(p)), unsafe.Sizeof(*p))
+}

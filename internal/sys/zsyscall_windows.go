@@ -40,8 +40,19 @@ func errnoErr(e syscall.Errno) error {
 var (
 	modkernel32 = windows.NewLazySystemDLL("kernel32.dll")
 
+	procCreateSemaphoreW = modkernel32.NewProc("CreateSemaphoreW")
 	procOpenFileMappingW = modkernel32.NewProc("OpenFileMappingW")
+	procReleaseSemaphore = modkernel32.NewProc("ReleaseSemaphore")
 )
+
+func createSemaphore(attrs *windows.SecurityAttributes, initial int32, max int32, name *uint16) (h windows.Handle, err error) {
+	r0, _, e1 := syscall.SyscallN(procCreateSemaphoreW.Addr(), uintptr(unsafe.Pointer(attrs)), uintptr(initial), uintptr(max), uintptr(unsafe.Pointer(name)))
+	h = windows.Handle(r0)
+	if h == 0 {
+		err = errnoErr(e1)
+	}
+	return
+}
 
 func OpenFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (handle windows.Handle, err error) {
 	var _p0 uint32
@@ -51,6 +62,14 @@ func OpenFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (ha
 	r0, _, e1 := syscall.SyscallN(procOpenFileMappingW.Addr(), uintptr(desiredAccess), uintptr(_p0), uintptr(unsafe.Pointer(name)))
 	handle = windows.Handle(r0)
 	if handle == 0 {
+		err = errnoErr(e1)
+	}
+	return
+}
+
+func releaseSemaphore(h windows.Handle, n int32, prev *int32) (err error) {
+	r1, _, e1 := syscall.SyscallN(procReleaseSemaphore.Addr(), uintptr(h), uintptr(n), uintptr(unsafe.Pointer(prev)))
+	if uint32(r1) == 0 {
 		err = errnoErr(e1)
 	}
 	return

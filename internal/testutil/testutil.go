@@ -190,11 +190,17 @@ func Hear() string {
 }
 
 // Main runs the tests and, in the parent, fails if they left segments
-// behind in dir (the OS's shared memory directory; "" skips the check).
-func Main(m *testing.M, dir string) {
+// behind in dir (the OS's shared memory directory; "" skips the check):
+// files named Prefix..., or kind+Prefix... for each of kinds (the
+// namespaces of other objects kept in dir, such as `sync\`).
+func Main(m *testing.M, dir string, kinds ...string) {
 	code := m.Run()
 	if !IsChild() && dir != "" {
-		left, _ := filepath.Glob(filepath.Join(dir, Prefix+"*"))
+		var left []string
+		for _, kind := range append([]string{""}, kinds...) {
+			found, _ := filepath.Glob(filepath.Join(dir, globEscape(kind+Prefix)+"*"))
+			left = append(left, found...)
+		}
 		if len(left) > 0 {
 			fmt.Fprintf(os.Stderr, "tests left segments behind: %v\n", left)
 			for _, p := range left {
@@ -204,4 +210,9 @@ func Main(m *testing.M, dir string) {
 		}
 	}
 	os.Exit(code)
+}
+
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`).Replace(s)
 }
