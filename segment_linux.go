@@ -114,6 +114,11 @@ func create(path string, size int64, o *options) (h *handle, err error) {
 	if err := sys.Fchmod(fd, mode); err != nil {
 		return nil, err
 	}
+	if o.persist {
+		// A label for List (Lifetime: persist rather than foreign), not
+		// part of the lifetime protocol; best effort, see XattrMarker.
+		_ = sys.Fsetxattr(fd, sys.XattrMarker, persistMark)
+	}
 	if err := sys.Flock(fd, sys.LockSh); err != nil {
 		return nil, err
 	}
