@@ -95,7 +95,7 @@ func writeFrom(cmd *cobra.Command, seg *shm.Segment, off int64, file string, utf
 		return 0, fmt.Errorf("offset %d is past the end of %s (%d bytes)", off, seg.Name(), seg.Size())
 	}
 	if !utf16 && total > room {
-		return 0, fmt.Errorf("%s has %d bytes: more than the %d from offset %d of %s", desc, total, room, off, seg.Name())
+		return 0, fmt.Errorf("%s (%d bytes) does not fit in the %d bytes from offset %d of %s", desc, total, room, off, seg.Name())
 	}
 	// Read it all before writing, so that input too large writes nothing,
 	// but no more than can fit, so that a runaway input cannot fill memory.
