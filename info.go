@@ -82,6 +82,17 @@ func (l Lifetime) String() string {
 // MarshalText encodes the lifetime as its String, for JSON.
 func (l Lifetime) MarshalText() ([]byte, error) { return []byte(l.String()), nil }
 
+// UnmarshalText decodes what MarshalText encodes.
+func (l *Lifetime) UnmarshalText(text []byte) error {
+	for _, v := range []Lifetime{LifetimeHandles, LifetimePersist, LifetimeForeign} {
+		if string(text) == v.String() {
+			*l = v
+			return nil
+		}
+	}
+	return fmt.Errorf("shm: unknown lifetime %q: %w", text, fs.ErrInvalid)
+}
+
 // Stat describes the segment called name, whoever made it. It fails with
 // an error wrapping [fs.ErrNotExist] if there is none.
 func Stat(name string) (Info, error) {

@@ -47,3 +47,20 @@ func FuzzParseLocks(f *testing.F) {
 		}
 	})
 }
+
+func TestLifetimeText(t *testing.T) {
+	for _, l := range []Lifetime{LifetimeHandles, LifetimePersist, LifetimeForeign} {
+		text, err := l.MarshalText()
+		var back Lifetime
+		if err != nil || back.UnmarshalText(text) != nil || back != l {
+			t.Errorf("%v: MarshalText = %q, %v; back %v", l, text, err, back)
+		}
+	}
+	var l Lifetime
+	if err := l.UnmarshalText([]byte("forever")); err == nil {
+		t.Error("UnmarshalText accepted an unknown lifetime")
+	}
+	if s := Lifetime(9).String(); s != "Lifetime(9)" {
+		t.Errorf("String of a bad lifetime: %q", s)
+	}
+}
