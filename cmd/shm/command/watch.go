@@ -25,8 +25,9 @@ interrupted (exit status 0) or, with --count, after that many changes.
 
 By default it prints the string at --offset (as "shm read" does) each time
 it changes, after a timestamp, starting with its current value. With --hex
-it compares --size bytes (default: to the end of the segment) and prints
-each changed 16-byte line of the hex dump, before (-) and after (+).
+it compares --size bytes (default: to the end of the segment), says so,
+and then prints each changed 16-byte line of the hex dump, before (-) and
+after (+), after a timestamp.
 
 watch samples: changes that come and go within one interval are not seen.
 It holds the segment open while it runs, so a segment that lives while a
@@ -95,11 +96,15 @@ type watcher struct {
 // stamp is the timestamp before each change.
 func stamp() string { return time.Now().Format("15:04:05.000") }
 
-// sample takes the first sample, printing the text in text mode.
+// sample takes the first sample and prints it: the text, or in hex mode
+// what is watched.
 func (w *watcher) sample() error {
 	if w.hex {
 		var err error
-		w.data, err = w.r.bytes()
+		if w.data, err = w.r.bytes(); err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w.out, "%s watching %d bytes at offset %d of %s\n", stamp(), len(w.data), w.r.off, w.r.seg.Name())
 		return err
 	}
 	text, err := w.r.text(w.wide)
