@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -103,12 +104,15 @@ func demoParent(cmd *cobra.Command, name string) error {
 	}()
 	ctx, cancel := context.WithTimeout(cmd.Context(), 2*demoPatience)
 	defer cancel()
+	// The children's stderr is copied by a goroutine each, unless it is a
+	// file: share a lock.
+	stderr := &lockedWriter{w: cmd.ErrOrStderr()}
 	var children []*exec.Cmd
 	for _, role := range []string{"writer", "reader"} {
 		c := exec.CommandContext(ctx, exe, "demo", "--role", role, "--name", name)
 		c.Env = append(os.Environ(), ReexecEnv+"=1")
 		c.Stdout = pw
-		c.Stderr = cmd.ErrOrStderr()
+		c.Stderr = stderr
 		if err := c.Start(); err != nil {
 			break
 		}
@@ -138,6 +142,18 @@ func demoParent(cmd *cobra.Command, name string) error {
 	}
 	fmt.Fprintf(out, "demo: both exited; closing the last handle removed %q\n", name)
 	return nil
+}
+
+// lockedWriter serialises writes to w.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }
 
 // demoSay prints one line of a child, prefixed with its role and PID.

@@ -164,10 +164,7 @@ func (r *reader) bytes() ([]byte, error) {
 
 // text returns the string stored at off, in UTF-8 or UTF-16LE.
 func (r *reader) text(wide bool) (string, error) {
-	enc := shm.UTF8
-	if wide {
-		enc = shm.UTF16LE
-	}
+	enc := encodingOf(wide)
 	if r.size < 0 {
 		return r.seg.ReadStringAt(r.off, enc)
 	}
@@ -176,6 +173,14 @@ func (r *reader) text(wide bool) (string, error) {
 		return "", err
 	}
 	return decodeString(b, enc), nil
+}
+
+// encodingOf returns the encoding --utf16 (wide) asks for.
+func encodingOf(wide bool) shm.Encoding {
+	if wide {
+		return shm.UTF16LE
+	}
+	return shm.UTF8
 }
 
 // decodeString decodes the string at the start of b, as

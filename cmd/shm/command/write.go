@@ -45,13 +45,9 @@ of more than 1 MiB show a progress bar when stderr is a terminal.`,
 			}
 			defer seg.Close()
 			off := int64(offset)
-			enc := shm.UTF8
-			if utf16 {
-				enc = shm.UTF16LE
-			}
 			var n int
 			if len(args) == 2 {
-				n, err = seg.WriteStringAt(args[1], off, enc)
+				n, err = seg.WriteStringAt(args[1], off, encodingOf(utf16))
 			} else {
 				n, err = writeFrom(cmd, seg, off, file, utf16)
 			}
