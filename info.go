@@ -29,10 +29,11 @@ type Info struct {
 	// Lifetime says what keeps the segment alive and who made it.
 	Lifetime Lifetime
 
-	// Holders counts the open handles that keep a LifetimeHandles segment
-	// alive (each [Segment] holds one), or -1 if the OS does not tell.
-	// Handles in other PID namespaces (containers sharing the shared
-	// memory directory) may not be counted.
+	// Holders counts the open handles of this package on the segment
+	// (each [Segment] is one; they keep a LifetimeHandles segment alive),
+	// or is -1 if the OS does not tell. Other programs' mappings are not
+	// counted, nor, on Linux, handles in other PID namespaces (containers
+	// sharing the shared memory directory).
 	Holders int
 
 	// PIDs lists the processes holding those handles, one entry per
@@ -40,9 +41,10 @@ type Info struct {
 	PIDs []int
 
 	// Orphan reports a LifetimeHandles segment that no handle holds any
-	// more: every process that had it open died without closing it. The
-	// next [OpenOrCreate] or [Create] of the name replaces it by a fresh
-	// one, and [RemoveOrphans] removes it.
+	// more (Holders is 0): every process that had it open died without
+	// closing it. Opening the name treats it as absent ([OpenOrCreate]
+	// and [Create] replace it by a fresh one) and [RemoveOrphans] removes
+	// it; both check again under its lock first.
 	Orphan bool
 }
 
@@ -104,7 +106,8 @@ func Stat(name string) (Info, error) {
 }
 
 // List describes every segment on this machine that the caller can see,
-// made by this package or by other programs, sorted by name.
+// made by this package or by other programs, sorted by name. Objects whose
+// names this package cannot use (see [ErrInvalidName]) are left out.
 func List() ([]Info, error) { return listSegments() }
 
 // RemoveOrphans removes the orphans (see [Info.Orphan]) whose names match
