@@ -23,14 +23,14 @@ offsets are bytes, with an optional suffix: K or KiB, M or MiB, G or GiB
 (powers of 1024), e.g. --size 64K.
 
 Exit codes:
-  0  success (also when hold or watch is interrupted)
-  1  the operation failed
-  2  usage error: bad command, flag or argument
-  3  no segment by that name
-  4  a segment by that name exists already
-  5  permission denied
-  6  not supported on this operating system
-  130 interrupted (bench, demo)`
+  0    success (also when hold or watch is interrupted)
+  1    the operation failed
+  2    usage error: bad command, flag, argument or name
+  3    no segment by that name
+  4    a segment by that name exists already
+  5    permission denied
+  6    not supported on this operating system
+  130  interrupted (bench, demo)`
 
 // NewRoot returns the shm command with every subcommand.
 func NewRoot() *cobra.Command {

@@ -11,7 +11,7 @@ import (
 
 func TestHelp(t *testing.T) {
 	out := mustRun(t, "help")
-	for _, want := range []string{"Exit codes:", "2  usage error", "create", "hold", "write", "read", "ls", "info", "rm", "gc", "watch", "bench", "demo", "completion"} {
+	for _, want := range []string{"Exit codes:", "2    usage error", "create", "hold", "write", "read", "ls", "info", "rm", "gc", "watch", "bench", "demo", "completion"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help does not mention %q", want)
 		}
