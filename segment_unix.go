@@ -128,6 +128,9 @@ func create(dir, path string, size int64, o *options) (h *handle, err error) {
 	if err := sys.Pwrite(fd, o.init, 0); err != nil {
 		return nil, err
 	}
+	if o.persist {
+		labelPersist(fd) // for List; not part of the lifetime protocol
+	}
 	if err := sys.Flock(fd, sys.LockSh); err != nil {
 		return nil, err
 	}
