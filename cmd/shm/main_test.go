@@ -1,3 +1,5 @@
+//go:build linux && !shm_filebackend
+
 package main
 
 import (
