@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"testing"
 
 	"github.com/shmkit/shm/internal/testutil"
@@ -23,9 +22,6 @@ func TestMain(m *testing.M) {
 		exe, err := os.Executable()
 		if err == nil {
 			bin = filepath.Join(filepath.Dir(exe), "shm-e2e")
-			if runtime.GOOS == "windows" {
-				bin += ".exe"
-			}
 			var out []byte
 			out, err = exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 			if err != nil {
