@@ -2,49 +2,37 @@ package shm
 
 import (
 	"fmt"
+	"io/fs"
 	"runtime/debug"
 )
 
-// Copies at least this large and at most chunkedMax are made in chunk-sized
-// pieces: Go's memmove switches to non-temporal (cache-bypassing) stores at
-// 1 MiB, which in measurements here made a single 1 MiB copy about 1.7x
-// slower than the same bytes in 512 KiB pieces (DESIGN.md §8). Above about
-// 16 MiB the non-temporal stores win again, so those go whole.
-const (
-	chunk      = 512 << 10
-	chunkedMin = 1 << 20
-	chunkedMax = 16 << 20
-)
-
-// guardedCopy is copy(dst, src) that turns a fault on shared memory into
-// ErrFault instead of crashing the process.
+// recoverFault is deferred by every method that touches shared memory, as
 //
-// A segment's pages can vanish under us: when another process shrinks the
-// object with ftruncate, touching them raises SIGBUS, which the Go runtime
-// turns into a fatal error unless the goroutine has asked to panic on
-// faults (runtime/debug.SetPanicOnFault). One guard covers the whole copy.
-func guardedCopy(dst, src []byte) (n int, err error) {
-	defer recoverFault(&err, debug.SetPanicOnFault(true))
-	n = min(len(dst), len(src))
-	if n < chunkedMin || n > chunkedMax {
-		return copy(dst, src), nil
-	}
-	for i := 0; i < n; i += chunk {
-		copy(dst[i:n], src[i:min(i+chunk, n)])
-	}
-	return n, nil
-}
-
-// recoverFault is deferred by guarded code with the SetPanicOnFault setting
-// to restore. It turns a memory fault into ErrFault and lets any other panic
-// go on.
-func recoverFault(err *error, old bool) {
+//	defer s.recoverFault(op, &err, debug.SetPanicOnFault(true))
+//
+// so that a fault on the segment becomes an error instead of a crash. A
+// segment's pages can vanish under us: when another process shrinks the
+// object (ftruncate), touching them raises SIGBUS, which the Go runtime
+// treats as fatal unless the goroutine asked to panic on faults
+// (runtime/debug.SetPanicOnFault). recoverFault restores the goroutine's
+// previous setting, turns a fault into an error wrapping ErrFault, and lets
+// any other panic go on.
+//
+// The guard costs a few nanoseconds a call, most of it the deferred call;
+// there is one per call, around the whole copy.
+func (s *Segment) recoverFault(op string, err *error, old bool) {
 	debug.SetPanicOnFault(old)
 	if r := recover(); r != nil {
-		f, ok := r.(interface{ Addr() uintptr })
-		if !ok {
-			panic(r)
-		}
-		*err = fmt.Errorf("%w at address %#x", ErrFault, f.Addr())
+		*err = s.faultError(op, r)
 	}
+}
+
+// faultError turns the value a fault panicked with into an error wrapping
+// ErrFault; any other panic goes on.
+func (s *Segment) faultError(op string, r any) error {
+	f, ok := r.(interface{ Addr() uintptr })
+	if !ok {
+		panic(r)
+	}
+	return &fs.PathError{Op: op, Path: s.name, Err: fmt.Errorf("%w at address %#x", ErrFault, f.Addr())}
 }

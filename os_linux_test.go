@@ -1,3 +1,5 @@
+//go:build linux && !shm_filebackend
+
 package shm_test
 
 import (
@@ -26,3 +28,16 @@ func exists(t *testing.T, name string) bool {
 	}
 	return err == nil
 }
+
+// openedSize is the size an opener sees of a segment created with n bytes.
+func openedSize(n int64) int64 { return n }
+
+// aliases are the names that reach the segment created as `Local\`+base:
+// POSIX strips every prefix.
+func aliases(base string) []string {
+	return []string{base, `Global\` + base, `Local\` + base}
+}
+
+// markerPerm is the permission bit the backend adds to managed segments:
+// none on Linux, whose marker is the sticky bit.
+const markerPerm = 0

@@ -5,7 +5,6 @@ import (
 	"io/fs"
 	"math"
 	"math/bits"
-	"strconv"
 	"testing"
 	"time"
 
@@ -235,5 +234,3 @@ func TestSeqlockArguments(t *testing.T) {
 		t.Fatalf("Store after Close = %v, want fs.ErrClosed", err)
 	}
 }
-
-var _ = strconv.Itoa

@@ -59,8 +59,8 @@ func (s *Segment) WriteStringAt(str string, off int64, enc Encoding) (int, error
 	if err := s.checkWrite(off, n); err != nil {
 		return 0, err
 	}
-	if err := putString(s.m.data[off:off+int64(n)], str, enc); err != nil {
-		return 0, s.faultError("write", err)
+	if err := s.putString(s.m.data[off:off+int64(n)], str, enc); err != nil {
+		return 0, err
 	}
 	return n, nil
 }
@@ -76,8 +76,8 @@ func utf16Len(str string) int {
 
 // putString encodes str and its terminator into dst, which has exactly the
 // room for them.
-func putString(dst []byte, str string, enc Encoding) (err error) {
-	defer recoverFault(&err, debug.SetPanicOnFault(true))
+func (s *Segment) putString(dst []byte, str string, enc Encoding) (err error) {
+	defer s.recoverFault("write", &err, debug.SetPanicOnFault(true))
 	if enc == UTF8 {
 		dst[copy(dst, str)] = 0
 		return nil
@@ -107,23 +107,16 @@ func (s *Segment) ReadStringAt(off int64, enc Encoding) (string, error) {
 	if err := enc.check(); err != nil {
 		return "", err
 	}
-	if s.closed.Load() {
-		return "", s.closedError("read")
+	if s.closed.Load() || off < 0 || off >= int64(len(s.m.data)) {
+		return "", s.accessError("read", off, 1)
 	}
-	if off < 0 || off >= int64(len(s.m.data)) {
-		return "", s.rangeError("read", off, 1)
-	}
-	str, err := getString(s.m.data[off:], enc)
-	if err != nil {
-		return "", s.faultError("read", err)
-	}
-	return str, nil
+	return s.getString(s.m.data[off:], enc)
 }
 
 // getString decodes the string at the start of src, reading each byte of
 // shared memory once.
-func getString(src []byte, enc Encoding) (str string, err error) {
-	defer recoverFault(&err, debug.SetPanicOnFault(true))
+func (s *Segment) getString(src []byte, enc Encoding) (str string, err error) {
+	defer s.recoverFault("read", &err, debug.SetPanicOnFault(true))
 	if enc == UTF8 {
 		if i := bytes.IndexByte(src, 0); i >= 0 {
 			src = src[:i]
@@ -137,8 +130,9 @@ func getString(src []byte, enc Encoding) (str string, err error) {
 			break
 		}
 		if utf16.IsSurrogate(r) && i+3 < len(src) {
-			if r2 := rune(binary.LittleEndian.Uint16(src[i+2:])); utf16.DecodeRune(r, r2) != utf8.RuneError {
-				r = utf16.DecodeRune(r, r2)
+			r2 := rune(binary.LittleEndian.Uint16(src[i+2:]))
+			if pair := utf16.DecodeRune(r, r2); pair != utf8.RuneError {
+				r = pair
 				i += 2
 			}
 		}

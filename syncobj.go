@@ -126,21 +126,6 @@ func (obj *syncObj) close() error {
 	return err
 }
 
-// syncOptions applies opts for a sync object: only Perm means something.
-func syncOptions(name string, opts []Option) (options, error) {
-	o := options{perm: 0o600}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	switch {
-	case o.perm&^fs.ModePerm != 0:
-		return o, fmt.Errorf("shm: Perm(%v): only permission bits (0777) are allowed: %w", o.perm, fs.ErrInvalid)
-	case o.readOnly, o.persist:
-		return o, fmt.Errorf("shm: %q: ReadOnly and Persist do not apply to a mutex, semaphore or event: %w", name, fs.ErrInvalid)
-	}
-	return o, nil
-}
-
 // Timing of the blocking waits.
 const (
 	// spinBudget is how long a waiter polls before it sleeps. A futex

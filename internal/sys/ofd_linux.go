@@ -46,22 +46,6 @@ func OFDGetlk(fd int, off int64) (locked bool, err error) {
 	return lk.Type != unix.F_UNLCK, nil
 }
 
-// Pwrite writes all of p at offset off of fd (pwrite(2)).
-func Pwrite(fd int, p []byte, off int64) error {
-	for len(p) > 0 {
-		var n int
-		err := ignoringEINTR(func() (err error) {
-			n, err = unix.Pwrite(fd, p, off)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-		p, off = p[n:], off+int64(n)
-	}
-	return nil
-}
-
 // EACCES is what some kernels return instead of EAGAIN for a conflicting
 // lock (fcntl(2): "EACCES or EAGAIN").
 var EACCES = unix.EACCES

@@ -47,7 +47,9 @@ func Name(t testing.TB) string {
 	if n := os.Getenv(nameEnv); n != "" && Role(t) != "" {
 		return n
 	}
-	return fmt.Sprintf("%s%s-%d", Prefix, strings.NewReplacer("/", "_", "#", "_").Replace(t.Name()), serial.Add(1))
+	// The pid keeps apart processes that share Prefix, such as fuzz workers.
+	test := strings.NewReplacer("/", "_", "#", "_").Replace(t.Name())
+	return fmt.Sprintf("%s%s-%d-%d", Prefix, test, os.Getpid(), serial.Add(1))
 }
 
 // Role returns the role this process plays in test t: "" in the parent.

@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 package shm
 
 import (
@@ -11,6 +13,8 @@ import (
 
 // The Linux backend keeps segments as files in /dev/shm (tmpfs), where
 // shm_open(3) keeps them, so Python and C programs see the same names.
+// macOS and FreeBSD use the same code on files in a private directory of
+// the user (sys.SegmentDir; internal/sys/sys_bsd.go says why).
 //
 // Lifetime. POSIX shared memory lives until unlinked; Windows' lives while a
 // handle is open. We emulate Windows, crash-proof:
@@ -21,14 +25,16 @@ import (
 //     refers to its file;
 //   - an opener takes its shared lock and then checks that the name still
 //     refers to the file it opened, and starts over if not;
-//   - segments we manage this way carry the sticky bit (S_ISVTX) as a
-//     marker. We never unlink an unmarked one (made by Python, C, or us with
-//     Persist), and a marked one nobody holds any more (every holder was
-//     killed) is an orphan, which openers treat as absent and remove.
+//   - segments we manage this way carry a marker mode bit (sys.ModeMarker:
+//     the sticky bit on Linux, the owner's execute bit on the BSDs). We
+//     never unlink an unmarked one (made by Python, C, or us with Persist),
+//     and a marked one nobody holds any more (every holder was killed) is
+//     an orphan, which openers treat as absent and remove.
 //
-// Creation. A segment is built as an O_TMPFILE, sized, marked and locked
-// before link(2) publishes it under its name, so no opener ever sees it
-// empty or unsized, and link's EEXIST settles create races.
+// Creation. A segment is built as an O_TMPFILE (on the BSDs, a file under
+// a temporary name no segment can have), sized, marked and locked before
+// link(2) publishes it under its name, so no opener ever sees it empty or
+// unsized, and link's EEXIST settles create races.
 
 // handle is an open segment: its descriptor carries the shared lock.
 type handle struct {
@@ -44,8 +50,12 @@ type handle struct {
 const foreignSizeWait = 100 * time.Millisecond
 
 func openSegment(name, base string, size int64, mode openMode, o *options) (*mapping, bool, error) {
-	path := sys.ShmDir + "/" + base
 	pathErr := func(op string, err error) error { return &fs.PathError{Op: op, Path: name, Err: err} }
+	dir, err := sys.SegmentDir()
+	if err != nil {
+		return nil, false, pathErr("open", err)
+	}
+	path := dir + "/" + base
 	deadline := time.Now().Add(foreignSizeWait)
 	for {
 		if mode != modeCreate {
@@ -66,7 +76,7 @@ func openSegment(name, base string, size int64, mode openMode, o *options) (*map
 				return nil, false, pathErr("open", err)
 			}
 		}
-		h, err := create(path, size, o)
+		h, err := create(dir, path, size, o)
 		switch {
 		case err == nil:
 			m, err := h.mmap(o)
@@ -92,19 +102,20 @@ func openSegment(name, base string, size int64, mode openMode, o *options) (*map
 
 // create builds a new segment of size bytes and publishes it at path,
 // already holding its shared lock. It fails with EEXIST if path exists.
-func create(path string, size int64, o *options) (h *handle, err error) {
-	fd, err := sys.OpenTmpfile(sys.ShmDir)
+func create(dir, path string, size int64, o *options) (h *handle, err error) {
+	fd, tmp, err := sys.OpenTmpfile(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err != nil {
 			sys.Close(fd)
+			sys.RemoveTmpfile(tmp)
 		}
 	}()
-	mode := uint32(o.perm)
+	mode := uint32(o.perm) &^ sys.ModeMarker
 	if !o.persist {
-		mode |= sys.ModeSticky
+		mode |= sys.ModeMarker
 	}
 	// The lock is taken before the name exists, so no opener can find the
 	// segment unheld and take it for an orphan.
@@ -117,10 +128,13 @@ func create(path string, size int64, o *options) (h *handle, err error) {
 	if err := sys.Pwrite(fd, o.init, 0); err != nil {
 		return nil, err
 	}
+	if o.persist {
+		labelPersist(fd) // for List; not part of the lifetime protocol
+	}
 	if err := sys.Flock(fd, sys.LockSh); err != nil {
 		return nil, err
 	}
-	if err := sys.LinkTmpfile(fd, path); err != nil {
+	if err := sys.LinkTmpfile(fd, tmp, path); err != nil {
 		return nil, err
 	}
 	st, err := sys.Fstat(fd)
@@ -169,7 +183,7 @@ func lockOpened(fd int, path string) (*handle, error) {
 	if !st.IsRegular() {
 		return nil, fmt.Errorf("not a shared memory segment (mode %#o)", st.Mode)
 	}
-	managed := st.Mode&sys.ModeSticky != 0
+	managed := st.Mode&sys.ModeMarker != 0
 	// Nobody holds a lock if we can take it exclusively. For a managed
 	// segment that makes it an orphan. Otherwise take the shared lock,
 	// waiting out a last closer or a reaper that holds it exclusively for
@@ -205,7 +219,7 @@ func reapOrphan(path string) (bool, error) {
 	}
 	defer sys.Close(fd)
 	st, err := sys.Fstat(fd)
-	if err != nil || !st.IsRegular() || st.Mode&sys.ModeSticky == 0 {
+	if err != nil || !st.IsRegular() || st.Mode&sys.ModeMarker == 0 {
 		return false, err
 	}
 	if sys.Flock(fd, sys.LockEx|sys.LockNb) != nil {
@@ -228,15 +242,15 @@ func unlinkIfSame(path string, st sys.Stat) error {
 	return nil
 }
 
-// mmap maps the segment; on failure it releases the handle.
+// mmap maps the whole segment, as big as the handle's stat found it; on
+// failure it releases the handle.
 func (h *handle) mmap(o *options) (*mapping, error) {
-	size, err := sys.Fstat(h.fd)
-	if err == nil && (size.Size <= 0 || uint64(size.Size) > maxSize) {
-		err = fmt.Errorf("%w: %d bytes", ErrInvalidSize, size.Size)
-	}
 	var data []byte
-	if err == nil {
-		data, err = sys.Mmap(h.fd, int(size.Size), o.readOnly, o.prefault)
+	var err error
+	if h.st.Size <= 0 || uint64(h.st.Size) > maxSize {
+		err = fmt.Errorf("%w: %d bytes", ErrInvalidSize, h.st.Size)
+	} else {
+		data, err = sys.Mmap(h.fd, int(h.st.Size), o.readOnly, o.prefault)
 	}
 	if err != nil {
 		return nil, errors.Join(err, h.close(nil))
@@ -262,7 +276,11 @@ func (h *handle) close(data []byte) error {
 }
 
 func removeSegment(name, base string) error {
-	if err := sys.Unlink(sys.ShmDir + "/" + base); err != nil {
+	dir, err := sys.SegmentDir()
+	if err == nil {
+		err = sys.Unlink(dir + "/" + base)
+	}
+	if err != nil {
 		return &fs.PathError{Op: "remove", Path: name, Err: err}
 	}
 	return nil
