@@ -75,15 +75,22 @@ type Child struct {
 
 // Start re-executes the test binary so that test t runs as role, with the
 // segment name given (may be empty) and extra environment variables.
-// The child's stdout lines are read with Expect or Lines.
+// The child's stdout lines are read with Next, TryNext or Expect.
 func Start(t testing.TB, role, name string, env ...string) *Child {
 	t.Helper()
+	return StartTest(t, t.Name(), role, name, env...)
+}
+
+// StartTest is Start for a child that runs test (a top-level test, say,
+// when t is one of its subtests) rather than t itself.
+func StartTest(t testing.TB, test, role, name string, env ...string) *Child {
+	t.Helper()
 	var pattern []string
-	for _, part := range strings.Split(t.Name(), "/") {
+	for _, part := range strings.Split(test, "/") {
 		pattern = append(pattern, "^"+regexp.QuoteMeta(part)+"$")
 	}
 	cmd := exec.Command(os.Args[0], "-test.run="+strings.Join(pattern, "/"), "-test.count=1")
-	cmd.Env = append(os.Environ(), roleEnv+"="+t.Name()+"="+role, nameEnv+"="+name)
+	cmd.Env = append(os.Environ(), roleEnv+"="+test+"="+role, nameEnv+"="+name)
 	cmd.Env = append(cmd.Env, env...)
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
@@ -131,6 +138,13 @@ func (c *Child) Next() string {
 		c.t.Fatalf("child %d said nothing for %v", c.Cmd.Process.Pid, Patience)
 	}
 	return ""
+}
+
+// TryNext returns the child's next line of output, or false once the child
+// has closed its output. Unlike Next it may be called from any goroutine.
+func (c *Child) TryNext() (string, bool) {
+	line, ok := <-c.lines
+	return line, ok
 }
 
 // Expect reads lines until one starts with prefix and returns the rest of
