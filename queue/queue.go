@@ -232,6 +232,8 @@ func (q *Queue) TryReserve(n int) (Reservation, error) {
 			return Reservation{Data: body[8 : 8+n], q: q, pos: pos, body: body}, nil
 		case blocked:
 			return Reservation{}, ErrFull
+		case corrupt:
+			return Reservation{}, &fs.PathError{Op: "reserve", Path: q.seg.Name(), Err: errCorruptState}
 		}
 	}
 }

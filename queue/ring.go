@@ -2,6 +2,7 @@ package queue
 
 import (
 	"encoding/binary"
+	"fmt"
 	"sync/atomic"
 
 	"github.com/shmkit/shm/internal/sys"
@@ -88,7 +89,13 @@ const (
 	retry           // state changed under us: look again at once
 	blocked         // full (send) or empty (receive) for now
 	busy            // a live participant holds the slot we need: wait for it
+	corrupt         // a state no participant can have written
 )
+
+// errCorruptState is returned for a slot whose state is not one the
+// protocol allows where it was found: only a hostile or broken peer writes
+// such a thing, and retrying would never end.
+var errCorruptState = fmt.Errorf("%w: slot state out of range", ErrCorrupt)
 
 // claimSend tries to claim the next position for sending.
 func (r *ring) claimSend() (pos uint64, body []byte, o outcome) {
@@ -96,6 +103,14 @@ func (r *ring) claimSend() (pos uint64, body []byte, o outcome) {
 	state, body := r.slot(pos)
 	st := atomic.LoadUint64(state)
 	switch d := diff(posOf(st), pos); {
+	case d > int64(r.g.capacity)+1 || d < -int64(r.g.capacity):
+		// Legal states are within a lap of tail either way; further ahead
+		// only if our tail is stale, so look again before calling it
+		// corrupt.
+		if atomic.LoadUint64(r.tail) != pos {
+			return 0, nil, retry
+		}
+		return 0, nil, corrupt
 	case d == 0 && ownerOf(st) == 0:
 		if !atomic.CompareAndSwapUint64(state, st, pack(pos, r.me)) {
 			return 0, nil, retry
@@ -131,6 +146,14 @@ func (r *ring) claimRecv(check bool) (pos uint64, body []byte, n int, o outcome,
 	st := atomic.LoadUint64(state)
 	owner := ownerOf(st)
 	switch d := diff(posOf(st), pos+1); {
+	case d > int64(r.g.capacity) || d < -1:
+		// Legal states are this lap's (d is -1 or 0) or, when head lags,
+		// the next lap's; an older one would mean head passed a message.
+		// Further ahead only if our head is stale: look again first.
+		if atomic.LoadUint64(r.head) != pos {
+			return 0, nil, 0, retry, nil
+		}
+		return 0, nil, 0, corrupt, errCorruptState
 	case d == 0 && owner != 0 && (!check || owner == r.me || r.alive(owner)):
 		return 0, nil, 0, busy, nil // another consumer is reading it
 	case d == 0:
@@ -167,8 +190,7 @@ func (r *ring) claimRecv(check bool) (pos uint64, body []byte, n int, o outcome,
 		atomic.CompareAndSwapUint64(r.head, pos, pos+1)
 		return 0, nil, 0, retry, nil
 	}
-	// Older than this lap: only a corrupt head or state gets here.
-	return 0, nil, 0, blocked, nil
+	return 0, nil, 0, corrupt, errCorruptState // not reached: the cases cover every d
 }
 
 // release frees the slot of the message at pos, which this handle has
