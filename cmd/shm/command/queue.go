@@ -59,7 +59,7 @@ It prints one line once it holds the queue.`,
 			if err := q.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "released queue %s (%d messages in it)\n", args[0], left)
+			fmt.Fprintf(cmd.OutOrStdout(), "released queue %s (%s in it)\n", args[0], plural(left, "message"))
 			return nil
 		}),
 	}
