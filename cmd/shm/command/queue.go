@@ -27,8 +27,9 @@ keep it open until interrupted (Ctrl-C, SIGTERM; exit status 0), so that
 "shm send" and "shm recv" in other shells, or programs using the Go
 package github.com/shmkit/shm/queue, can pass messages through it.
 
-` + queueLifetime + ` Run this command first, in the background or
-in another terminal, when the senders and receivers do not overlap in time.
+` + queueLifetime + `
+Run this command first, in the background or in another terminal, when the
+senders and receivers do not overlap in time.
 
 A new queue holds --capacity messages (rounded up to a power of two) of 1
 to --max-message bytes each. An existing queue keeps its own; if either

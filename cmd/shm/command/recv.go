@@ -39,7 +39,9 @@ Interrupted, recv exits with 130 before --count messages, and with 0 with
 
 Each message leaves the queue as it is received: several receivers share
 the messages, each getting different ones. The queue must exist (exit
-status 3 if not): see "shm queue". ` + queueLifetime,
+status 3 if not): see "shm queue".
+
+` + queueLifetime,
 		Example: `  shm recv jobs
   shm recv jobs --count 0 | while read -r job; do echo "got $job"; done
   shm recv jobs --count 10 --timeout 5s --json`,

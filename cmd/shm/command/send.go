@@ -37,6 +37,7 @@ one message: then the exit status is 75 and the messages before have been
 sent. Interrupted while it waits, it exits with 130.
 
 ` + queueLifetime + `
+
 Without --create, the queue must exist (exit status 3 if not): see "shm
 queue". With --create, send creates the queue if there is none, with
 --capacity and --max-message. A queue it created goes away when send exits,
