@@ -1,6 +1,8 @@
 package command
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -11,11 +13,16 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 	"github.com/shmkit/shm"
+	"github.com/shmkit/shm/queue"
 	"github.com/spf13/cobra"
 )
 
-// benchSegment is the size of the scratch segment bench uses.
-const benchSegment = 1 << 20
+// benchSegment is the size of the scratch segment bench uses, and
+// benchQueueCap the capacity of its queue.
+const (
+	benchSegment  = 1 << 20
+	benchQueueCap = 256
+)
 
 func newBench() *cobra.Command {
 	var (
@@ -24,15 +31,18 @@ func newBench() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "bench [--duration D]",
-		Short: "Measure shared memory against copy, a pipe and a Unix socket",
+		Short: "Measure shared memory and queues against copy, a pipe and a Unix socket",
 		Long: `Run a short self-benchmark and print a table of ratios.
 
 ReadAt and WriteAt on a segment are compared with a plain copy of the same
 bytes (the physical limit); handing a message to another endpoint through
 a segment (WriteAt then ReadAt) is compared with writing it into a pipe and
-a Unix socket and reading it back. Each figure is the mean time of one
-operation over --duration. The ratio is the segment's time over the
-baseline's: below 1, shared memory is faster.
+a Unix socket and reading it back. Streaming messages from one goroutine
+to another through a queue (package github.com/shmkit/shm/queue, which
+"shm send" and "shm recv" use) is compared with streaming them through a
+pipe and a Unix socket. Each figure is the mean time of one operation (one
+message) over --duration. The ratio is the time of the segment or queue
+over the baseline's: below 1, shared memory is faster.
 
 Machines vary from minute to minute: compare figures from the same run.`,
 		Example: `  shm bench
@@ -51,12 +61,21 @@ Machines vary from minute to minute: compare figures from the same run.`,
 			}
 			defer seg.Close()
 			b := &bench{seg: seg, d: duration}
+			b.q, b.qErr = queue.Create(name+"-queue", queue.Config{Capacity: benchQueueCap, MaxMessage: 4 << 10})
+			if b.qErr == nil {
+				defer b.q.Close()
+			}
 			results, err := b.run(cmd)
 			if err != nil {
 				return err
 			}
 			if err := seg.Close(); err != nil {
 				return err
+			}
+			if b.qErr == nil {
+				if err := b.q.Close(); err != nil {
+					return err
+				}
 			}
 			return printBench(cmd.OutOrStdout(), duration, results)
 		}),
@@ -74,8 +93,10 @@ type benchResult struct {
 }
 
 type bench struct {
-	seg *shm.Segment
-	d   time.Duration
+	seg  *shm.Segment
+	q    *queue.Queue // nil if qErr says why not
+	qErr error
+	d    time.Duration
 }
 
 // measure returns the mean time in nanoseconds of one of the n iterations
@@ -152,6 +173,21 @@ func (b *bench) run(cmd *cobra.Command) ([]benchResult, error) {
 				func(n int) error { return repeat(n, func() error { return roundTrip(client, server, msg, got) }) }})
 		}
 	}
+	// Streams from one goroutine to another: the queue against a pipe and a
+	// Unix socket, each message written whole and read whole.
+	for _, size := range []int{64, 4 << 10} {
+		if b.qErr != nil {
+			break
+		}
+		msg := make([]byte, size)
+		viaQueue := func(n int) error { return b.streamQueue(cmd.Context(), n, msg) }
+		jobs = append(jobs, job{"queue", "pipe", size, viaQueue,
+			func(n int) error { return stream(n, pw, pr, size) }})
+		if sockErr == nil {
+			jobs = append(jobs, job{"queue", "unix socket", size, viaQueue,
+				func(n int) error { return stream(n, client, server, size) }})
+		}
+	}
 
 	var bar *progressbar.ProgressBar
 	if isTerminal(cmd.ErrOrStderr()) {
@@ -184,7 +220,43 @@ func (b *bench) run(cmd *cobra.Command) ([]benchResult, error) {
 	if sockErr != nil {
 		fmt.Fprintf(cmd.ErrOrStderr(), "shm bench: no Unix socket baseline: %v\n", sockErr)
 	}
+	if b.qErr != nil {
+		fmt.Fprintf(cmd.ErrOrStderr(), "shm bench: no queue rows: %v\n", b.qErr)
+	}
 	return results, nil
+}
+
+// streamQueue sends n messages through the queue from another goroutine
+// and receives them here.
+func (b *bench) streamQueue(ctx context.Context, n int, msg []byte) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	sent := make(chan error, 1)
+	go func() {
+		sent <- repeat(n, func() error { return b.q.Send(ctx, msg) })
+	}()
+	got := make([]byte, len(msg))
+	err := repeat(n, func() error { _, err := b.q.Recv(ctx, got); return err })
+	if err != nil {
+		cancel() // the sender may be waiting for room
+	}
+	return errors.Join(err, <-sent)
+}
+
+// stream writes n messages of size bytes to w from another goroutine and
+// reads them whole from r here.
+func stream(n int, w io.Writer, r io.Reader, size int) error {
+	written := make(chan error, 1)
+	go func() {
+		msg := make([]byte, size)
+		written <- repeat(n, func() error { _, err := w.Write(msg); return err })
+	}()
+	got := make([]byte, size)
+	err := repeat(n, func() error { _, err := io.ReadFull(r, got); return err })
+	if err != nil {
+		return err // the writer may be stuck: the pipe or socket is unusable anyway
+	}
+	return <-written
 }
 
 func repeat(n int, fn func() error) error {
@@ -258,7 +330,8 @@ func printBench(w io.Writer, d time.Duration, results []benchResult) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintln(w, "\nRATIO is the segment's time over the baseline's: below 1, shared memory is faster.\n"+
-		"A message through the segment is a WriteAt and a ReadAt; through a pipe or a socket, a write and a read.")
+	_, err := fmt.Fprintln(w, "\nRATIO is the segment's or queue's time over the baseline's: below 1, shared memory is faster.\n"+
+		"A message through the segment is a WriteAt and a ReadAt; through a pipe or a socket, a write and a read.\n"+
+		"A queue row streams messages from one goroutine to another, through the queue or a pipe or a socket.")
 	return err
 }

@@ -16,7 +16,7 @@ func TestBench(t *testing.T) {
 	rows := 0
 	for _, line := range strings.Split(out, "\n") {
 		f := strings.Fields(line)
-		if len(f) == 0 || f[0] != "WriteAt" && f[0] != "ReadAt" && f[0] != "message" {
+		if len(f) == 0 || f[0] != "WriteAt" && f[0] != "ReadAt" && f[0] != "message" && f[0] != "queue" {
 			continue
 		}
 		rows++
@@ -24,17 +24,23 @@ func TestBench(t *testing.T) {
 			t.Errorf("row %q ends without a ratio", line)
 		}
 	}
-	// WriteAt and ReadAt at 3 sizes, messages at 2 sizes against 2 baselines.
-	if rows != 10 {
-		t.Errorf("bench printed %d rows, want 10:\n%s", rows, out)
+	// WriteAt and ReadAt at 3 sizes, messages and queue streams at 2 sizes
+	// against 2 baselines.
+	if rows != 14 {
+		t.Errorf("bench printed %d rows, want 14:\n%s", rows, out)
+	}
+	if !strings.Contains(out, "\nqueue ") || !strings.Contains(out, "KiB") {
+		t.Errorf("bench output lacks queue rows")
 	}
 	for _, want := range []string{"OPERATION", "(copy)", "(pipe)", "(unix socket)", "1.0 MiB", "RATIO is"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("bench output lacks %q", want)
 		}
 	}
-	if _, err := shm.Stat(name); err == nil {
-		t.Error("bench left its segment behind")
+	for _, n := range []string{name, name + "-queue"} {
+		if _, err := shm.Stat(n); err == nil {
+			t.Errorf("bench left %s behind", n)
+		}
 	}
 	wantExit(t, ExitUsage, "--duration must be positive", "bench", "--duration", "-1s")
 }

@@ -20,6 +20,11 @@ const (
 	ExitPermission  = 5
 	ExitUnsupported = 6
 	ExitInterrupted = 130
+
+	// ExitBusy is sysexits.h's EX_TEMPFAIL ("try again later"): send
+	// found the queue full, or recv found it empty, and --nonblock or
+	// --timeout said not to wait (longer).
+	ExitBusy = 75
 )
 
 // usageError is a mistake in the command line.
@@ -40,6 +45,15 @@ type runError struct{ err error }
 func (e runError) Error() string { return e.err.Error() }
 func (e runError) Unwrap() error { return e.err }
 
+// codedError is a failure with an exit code of its own.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e codedError) Error() string { return e.err.Error() }
+func (e codedError) Unwrap() error { return e.err }
+
 // run adapts a command's body to cobra, marking its errors as run errors
 // unless it reports a usage error itself.
 func run(body func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
@@ -57,9 +71,12 @@ func run(body func(cmd *cobra.Command, args []string) error) func(*cobra.Command
 func exitCode(err error) int {
 	var usage usageError
 	var failed runError
+	var coded codedError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &coded):
+		return coded.code
 	case errors.As(err, &usage) || !errors.As(err, &failed), errors.Is(err, shm.ErrInvalidName):
 		return ExitUsage
 	case errors.Is(err, context.Canceled):

@@ -15,7 +15,8 @@ import (
 const rootLong = `shm creates, inspects, writes, reads, watches and cleans up named shared
 memory segments: the ones the github.com/shmkit/shm library makes, and (on
 Linux) the ones Python's multiprocessing.shared_memory, C shm_open and Boost
-make in /dev/shm.
+make in /dev/shm. "shm queue", "shm send" and "shm recv" pass messages
+through a shared memory queue (package github.com/shmkit/shm/queue).
 
 A NAME may carry a Local\ or Global\ prefix; on Linux and macOS it is
 dropped, so Local\Telemetry and Telemetry are the same segment. Sizes and
@@ -23,14 +24,15 @@ offsets are bytes, with an optional suffix: K or KiB, M or MiB, G or GiB
 (powers of 1024), e.g. --size 64K.
 
 Exit codes:
-  0    success (also when hold or watch is interrupted)
+  0    success (also when hold, queue, watch or recv --count 0 is interrupted)
   1    the operation failed
   2    usage error: bad command, flag, argument or name
-  3    no segment by that name
+  3    no segment (or queue) by that name
   4    a segment by that name exists already
   5    permission denied
   6    not supported on this operating system
-  130  interrupted (bench, demo)`
+  75   send, recv: the queue stayed full or empty (--nonblock, --timeout)
+  130  interrupted (bench, demo, send or recv while they wait)`
 
 // NewRoot returns the shm command with every subcommand.
 func NewRoot() *cobra.Command {
@@ -46,7 +48,7 @@ func NewRoot() *cobra.Command {
 	root.AddCommand(
 		newCreate(), newHold(), newWrite(), newRead(),
 		newLs(), newInfo(), newRm(), newGC(),
-		newWatch(), newBench(), newDemo(),
+		newWatch(), newQueue(), newSend(), newRecv(), newBench(), newDemo(),
 	)
 	return root
 }

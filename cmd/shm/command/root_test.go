@@ -11,12 +11,12 @@ import (
 
 func TestHelp(t *testing.T) {
 	out := mustRun(t, "help")
-	for _, want := range []string{"Exit codes:", "2    usage error", "create", "hold", "write", "read", "ls", "info", "rm", "gc", "watch", "bench", "demo", "completion"} {
+	for _, want := range []string{"Exit codes:", "2    usage error", "create", "hold", "write", "read", "ls", "info", "rm", "gc", "watch", "queue", "send", "recv", "75   send, recv", "bench", "demo", "completion"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help does not mention %q", want)
 		}
 	}
-	for _, later := range []string{"lock", "send", "recv"} {
+	for _, later := range []string{"lock"} {
 		if strings.Contains(out, "\n  "+later+" ") {
 			t.Errorf("help lists %q, which is not there yet", later)
 		}
@@ -26,6 +26,9 @@ func TestHelp(t *testing.T) {
 	}
 	if out := mustRun(t, "hold", "--help"); !strings.Contains(out, "only way to keep a segment on Windows") {
 		t.Errorf("hold --help does not talk about Windows:\n%s", out)
+	}
+	if out := mustRun(t, "send", "--help"); !strings.Contains(out, "goes away when send exits") {
+		t.Errorf("send --help does not say what becomes of a queue --create makes:\n%s", out)
 	}
 }
 
