@@ -105,13 +105,15 @@ func lockArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// completeLock completes nothing for the NAME (mutexes cannot be listed),
-// and files after --.
-func completeLock(cmd *cobra.Command, _ []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
-	if cmd.ArgsLenAtDash() >= 0 {
-		return nil, cobra.ShellCompDirectiveDefault
+// completeLock completes nothing for the NAME, since mutexes cannot be
+// listed, and files for the command and its arguments. (It cannot look at
+// ArgsLenAtDash: cobra's completion parses the arguments twice, once with
+// an extra "--".)
+func completeLock(_ *cobra.Command, args []string, _ string) ([]cobra.Completion, cobra.ShellCompDirective) {
+	if len(args) == 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
-	return nil, cobra.ShellCompDirectiveNoFileComp
+	return nil, cobra.ShellCompDirectiveDefault
 }
 
 // acquire locks m, waiting as the flags say. If the mutex stays held
@@ -200,10 +202,15 @@ func runLocked(cmd *cobra.Command, argv []string) error {
 // startError describes why the command could not start: not found (127),
 // or found but not runnable (126), as POSIX shells report them.
 func startError(name string, err error) error {
-	// exec.Command's path search fails with an *exec.Error; a failed
-	// execve (a missing #! interpreter, say) with an *fs.PathError.
-	var lookup *exec.Error
-	if errors.As(err, &lookup) && (errors.Is(err, exec.ErrNotFound) || errors.Is(err, fs.ErrNotExist)) {
+	// A name without a slash was looked up in PATH; one with a slash
+	// failed in execve, with ENOENT also when the file exists but its #!
+	// interpreter does not.
+	missing := errors.Is(err, exec.ErrNotFound)
+	if !missing && errors.Is(err, fs.ErrNotExist) {
+		_, serr := os.Stat(name)
+		missing = errors.Is(serr, fs.ErrNotExist)
+	}
+	if missing {
 		return codedError{ExitCmdMissing, fmt.Errorf("%s: command not found", name)}
 	}
 	return codedError{ExitCannotRun, fmt.Errorf("cannot run %s: %w", name, err)}
