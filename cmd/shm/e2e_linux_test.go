@@ -491,20 +491,42 @@ func TestLockBusyAndSignals(t *testing.T) {
 	}
 }
 
-// TestLockAfterHolderKilled SIGKILLs a holder: a waiting invocation takes
-// the mutex over, warns and runs its command.
-func TestLockAfterHolderKilled(t *testing.T) {
-	name := testutil.Name(t)
-	// A handle of the test's keeps the mutex alive when its holder dies:
-	// with no handle left, the next lock would make the mutex afresh and
-	// have nothing to warn about.
-	keep, err := shm.OpenMutex(name)
-	if err != nil {
+// hasOpen waits until process pid has the file at path open: a lock that
+// has opened its mutex (which it keeps open) before it waits.
+func hasOpen(t *testing.T, pid int, path string) {
+	t.Helper()
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	for deadline := time.Now().Add(testutil.Patience); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		fds, _ := os.ReadDir(dir)
+		for _, fd := range fds {
+			if target, _ := os.Readlink(filepath.Join(dir, fd.Name())); target == path {
+				t.Logf("pid %d has %s open", pid, path)
+				return
+			}
+		}
+	}
+	t.Fatalf("pid %d did not open %s within %v", pid, path, testutil.Patience)
+}
+
+// killHolder SIGKILLs a lockHolder's shm and then its command, which would
+// live on.
+func killHolder(t *testing.T, holder *process, pid int) {
+	t.Helper()
+	if err := holder.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	defer keep.Close()
-	holder, pid := lockHolder(t, name, "exec sleep 100")
+	holder.cmd.Wait()
+	syscall.Kill(pid, syscall.SIGKILL)
+	t.Logf("killed the holder, pid %d, and its command, pid %d", holder.cmd.Process.Pid, pid)
+}
 
+// TestLockAfterHolderKilled SIGKILLs a holder: a waiting invocation takes
+// the mutex over, warns and runs its command. With nobody else having the
+// mutex open, a killed holder leaves an orphan, which the next lock
+// replaces without a warning.
+func TestLockAfterHolderKilled(t *testing.T) {
+	name := testutil.Name(t)
+	holder, pid := lockHolder(t, name, "exec sleep 100")
 	waiter := exec.Command(bin, "lock", name, "--", "echo", "waiter ran")
 	var out, errb bytes.Buffer
 	waiter.Stdout, waiter.Stderr = &out, &errb
@@ -512,13 +534,11 @@ func TestLockAfterHolderKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { waiter.Process.Kill(); waiter.Wait() })
+	// Had the waiter not opened the mutex before the holder died, it
+	// would find an orphan and make the mutex afresh.
+	hasOpen(t, waiter.Process.Pid, `/dev/shm/sync\`+name)
 
-	if err := holder.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	holder.cmd.Wait()
-	t.Logf("killed the holder, pid %d", holder.cmd.Process.Pid)
-	syscall.Kill(pid, syscall.SIGKILL) // its command, which lived on
+	killHolder(t, holder, pid)
 	if err := waiter.Wait(); err != nil {
 		t.Fatalf("the waiting lock: %v; stderr %q", err, errb.String())
 	}
@@ -529,8 +549,14 @@ func TestLockAfterHolderKilled(t *testing.T) {
 	if _, stderr, code := run(t, "", "lock", name, "--nonblock", "--", "true"); code != 0 || stderr != "" {
 		t.Fatalf("lock after the take-over: exit %d, stderr %q", code, stderr)
 	}
-	if err := keep.Close(); err != nil {
-		t.Fatal(err)
+
+	holder, pid = lockHolder(t, name, "exec sleep 100")
+	killHolder(t, holder, pid)
+	if !mutexExists(t, name) {
+		t.Fatal("no orphan after the only holder was killed")
+	}
+	if out, stderr, code := run(t, "", "lock", name, "--nonblock", "--", "echo", "ran"); code != 0 || out != "ran\n" || stderr != "" {
+		t.Fatalf("lock after the only holder was killed: exit %d, stdout %q, stderr %q", code, out, stderr)
 	}
 	if mutexExists(t, name) {
 		t.Error("the mutex outlived its last handle")

@@ -27,9 +27,10 @@ func newLock() *cobra.Command {
 flock(1), and exit with CMD's exit status (128+N if signal N killed it, as
 shells report it). Put -- before CMD. CMD shares shm's standard input,
 output and error. A SIGINT, SIGTERM or SIGHUP that shm receives while CMD
-runs is passed on to CMD, and the mutex is released only once CMD has
-ended. If CMD cannot be found, lock exits with status 127 (126 if it cannot
-be run) and releases the mutex.
+runs is passed on to CMD (so Ctrl-C at a terminal, which reaches both, gets
+to CMD twice; on Windows CMD gets Ctrl-C from the console they share), and
+the mutex is released only once CMD has ended. If CMD cannot be found, lock
+exits with status 127 (126 if it cannot be run) and releases the mutex.
 
 By default lock waits as long as the mutex is held elsewhere. With
 --nonblock it gives up at once, and with --timeout after waiting that long:

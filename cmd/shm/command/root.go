@@ -59,7 +59,9 @@ func NewRoot() *cobra.Command {
 }
 
 // Main runs the shm command with args (without the program's name) and
-// returns its exit code. Errors go to stderr.
+// returns its exit code. Errors go to stderr. Cancelling ctx interrupts the
+// command; lock then terminates the command it runs, unless a cause says
+// that signal.NotifyContext cancelled ctx, whose signal lock passes on.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := NewRoot()
 	root.SetArgs(args)
