@@ -20,6 +20,14 @@ const (
 	ExitPermission  = 5
 	ExitUnsupported = 6
 	ExitInterrupted = 130
+
+	// Exit codes of lock, which otherwise exits with its command's status.
+	// ExitBusy is sysexits.h's EX_TEMPFAIL ("try again later"), clear of
+	// the small codes commands use most; 126 and 127 are what POSIX shells,
+	// env(1) and timeout(1) return for a command they cannot run or find.
+	ExitBusy       = 75
+	ExitCannotRun  = 126
+	ExitCmdMissing = 127
 )
 
 // usageError is a mistake in the command line.
@@ -40,6 +48,21 @@ type runError struct{ err error }
 func (e runError) Error() string { return e.err.Error() }
 func (e runError) Unwrap() error { return e.err }
 
+// exitStatus is the exit status of the command lock ran: Main exits with
+// it and prints nothing, since that command spoke for itself.
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("the command exited with status %d", int(s)) }
+
+// codedError is a failure with an exit code of its own.
+type codedError struct {
+	code int
+	err  error
+}
+
+func (e codedError) Error() string { return e.err.Error() }
+func (e codedError) Unwrap() error { return e.err }
+
 // run adapts a command's body to cobra, marking its errors as run errors
 // unless it reports a usage error itself.
 func run(body func(cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
@@ -57,9 +80,15 @@ func run(body func(cmd *cobra.Command, args []string) error) func(*cobra.Command
 func exitCode(err error) int {
 	var usage usageError
 	var failed runError
+	var status exitStatus
+	var coded codedError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &status):
+		return int(status)
+	case errors.As(err, &coded):
+		return coded.code
 	case errors.As(err, &usage) || !errors.As(err, &failed), errors.Is(err, shm.ErrInvalidName):
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
