@@ -11,6 +11,8 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -344,6 +346,10 @@ func TestUsageErrorsHaveNoStackTrace(t *testing.T) {
 		{"watch", "x", "--interval", "never"},
 		{"gc", "[x"},
 		{"info", ""},
+		{"lock"},
+		{"lock", "x", "true"},
+		{"lock", "x", "--"},
+		{"lock", "x", "--timeout", "-1s", "--", "true"},
 	} {
 		_, stderr, code := run(t, "", args...)
 		if code != 2 || !strings.Contains(stderr, "--help' for usage") ||
@@ -363,5 +369,198 @@ func TestDemoBinary(t *testing.T) {
 	}
 	if exists(t, name) {
 		t.Error("demo left its segment")
+	}
+}
+
+// mutexExists reports whether the mutex called name is in /dev/shm.
+func mutexExists(t *testing.T, name string) bool {
+	t.Helper()
+	return exists(t, `sync\`+name)
+}
+
+// lockHolder starts shm lock name -- sh -c script and waits until the
+// script runs, which means lock holds the mutex. It returns the script's
+// process ID, which the script prints first (script must print nothing
+// else before it runs), and kills that process when the test ends, since
+// it outlives a killed shm.
+func lockHolder(t *testing.T, name, script string) (*process, int) {
+	t.Helper()
+	holder, line := start(t, "lock", name, "--", "sh", "-c", "echo $$; "+script)
+	pid, err := strconv.Atoi(line)
+	if err != nil {
+		t.Fatalf("lock's command said %q, want its pid", line)
+	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGKILL) }) // before start's cleanup waits for its output
+	t.Logf("lock's command runs as pid %d", pid)
+	return holder, pid
+}
+
+// TestLockSerialises runs several lock invocations at once, whose commands
+// each append a start and an end line to one file with a pause in between:
+// under the mutex, each start is followed by its own end.
+func TestLockSerialises(t *testing.T) {
+	name := testutil.Name(t)
+	log := filepath.Join(t.TempDir(), "log")
+	const invocations = 4
+	var cmds []*exec.Cmd
+	for i := range invocations {
+		c := exec.Command(bin, "lock", name, "--", "sh", "-c", `echo "start $1" >> "$2"; sleep 0.1; echo "end $1" >> "$2"`, "sh", strconv.Itoa(i), log)
+		c.Stdout, c.Stderr = os.Stderr, os.Stderr
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+		cmds = append(cmds, c)
+	}
+	for _, c := range cmds {
+		if err := c.Wait(); err != nil {
+			t.Fatalf("shm %q: %v", c.Args[1:], err)
+		}
+	}
+	data, err := os.ReadFile(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("log:\n%s", data)
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	if len(lines) != 2*invocations {
+		t.Fatalf("%d lines in the log, want %d", len(lines), 2*invocations)
+	}
+	seen := map[string]bool{}
+	for i := 0; i < len(lines); i += 2 {
+		n, ok := strings.CutPrefix(lines[i], "start ")
+		if !ok || lines[i+1] != "end "+n || seen[n] {
+			t.Fatalf("lines %d and %d of the log are %q, %q: the commands overlapped", i+1, i+2, lines[i], lines[i+1])
+		}
+		seen[n] = true
+	}
+	if mutexExists(t, name) {
+		t.Error("the mutex outlived the last lock")
+	}
+}
+
+func TestLockExitStatus(t *testing.T) {
+	name := testutil.Name(t)
+	if out, stderr, code := run(t, "", "lock", name, "--", "sh", "-c", "echo out; exit 7"); code != 7 || out != "out\n" || stderr != "" {
+		t.Fatalf("lock -- sh -c 'exit 7': exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if _, _, code := run(t, "", "lock", name, "--", "sh", "-c", "kill -KILL $$"); code != 128+int(syscall.SIGKILL) {
+		t.Fatalf("lock of a command killed by SIGKILL: exit %d, want %d", code, 128+syscall.SIGKILL)
+	}
+	if _, stderr, code := run(t, "", "lock", name, "--", "no-such-command"); code != 127 || !strings.Contains(stderr, "no-such-command: command not found") {
+		t.Fatalf("lock of a missing command: exit %d, stderr %q", code, stderr)
+	}
+	if mutexExists(t, name) {
+		t.Error("the mutex outlived the last lock")
+	}
+}
+
+// TestLockBusyAndSignals holds the mutex with one invocation: others give
+// up with the busy code; SIGINT and SIGTERM reach the holder's command,
+// which ends as it chooses, and then the mutex is free.
+func TestLockBusyAndSignals(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			name := testutil.Name(t)
+			// Bounded, in case shm is killed and the loop left behind.
+			holder, _ := lockHolder(t, name, `trap 'echo got signal; exit 5' INT TERM; i=0; while [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done`)
+			if out, stderr, code := run(t, "", "lock", name, "--nonblock", "--", "echo", "ran"); code != 75 || out != "" || !strings.Contains(stderr, "held elsewhere") {
+				t.Fatalf("lock --nonblock while held: exit %d, stdout %q, stderr %q", code, out, stderr)
+			}
+			if out, stderr, code := run(t, "", "lock", name, "--timeout", "100ms", "--", "echo", "ran"); code != 75 || out != "" || !strings.Contains(stderr, "--timeout 100ms") {
+				t.Fatalf("lock --timeout while held: exit %d, stdout %q, stderr %q", code, out, stderr)
+			}
+
+			if err := holder.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			if line := holder.next(t); line != "got signal" {
+				t.Fatalf("the holder's command said %q after %v", line, sig)
+			}
+			for range holder.lines {
+			}
+			var exit *exec.ExitError
+			if err := holder.cmd.Wait(); !errors.As(err, &exit) || exit.ExitCode() != 5 {
+				t.Fatalf("holder after %v: %v, want exit status 5 (its command's)", sig, err)
+			}
+			if out := shmOK(t, "lock", name, "--nonblock", "--", "echo", "free"); out != "free\n" {
+				t.Fatalf("lock --nonblock after the holder ended printed %q", out)
+			}
+			if mutexExists(t, name) {
+				t.Error("the mutex outlived the last lock")
+			}
+		})
+	}
+}
+
+// hasOpen waits until process pid has the file at path open: a lock that
+// has opened its mutex (which it keeps open) before it waits.
+func hasOpen(t *testing.T, pid int, path string) {
+	t.Helper()
+	dir := fmt.Sprintf("/proc/%d/fd", pid)
+	for deadline := time.Now().Add(testutil.Patience); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		fds, _ := os.ReadDir(dir)
+		for _, fd := range fds {
+			if target, _ := os.Readlink(filepath.Join(dir, fd.Name())); target == path {
+				t.Logf("pid %d has %s open", pid, path)
+				return
+			}
+		}
+	}
+	t.Fatalf("pid %d did not open %s within %v", pid, path, testutil.Patience)
+}
+
+// killHolder SIGKILLs a lockHolder's shm and then its command, which would
+// live on.
+func killHolder(t *testing.T, holder *process, pid int) {
+	t.Helper()
+	if err := holder.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	holder.cmd.Wait()
+	syscall.Kill(pid, syscall.SIGKILL)
+	t.Logf("killed the holder, pid %d, and its command, pid %d", holder.cmd.Process.Pid, pid)
+}
+
+// TestLockAfterHolderKilled SIGKILLs a holder: a waiting invocation takes
+// the mutex over, warns and runs its command. With nobody else having the
+// mutex open, a killed holder leaves an orphan, which the next lock
+// replaces without a warning.
+func TestLockAfterHolderKilled(t *testing.T) {
+	name := testutil.Name(t)
+	holder, pid := lockHolder(t, name, "exec sleep 100")
+	waiter := exec.Command(bin, "lock", name, "--", "echo", "waiter ran")
+	var out, errb bytes.Buffer
+	waiter.Stdout, waiter.Stderr = &out, &errb
+	if err := waiter.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { waiter.Process.Kill(); waiter.Wait() })
+	// Had the waiter not opened the mutex before the holder died, it
+	// would find an orphan and make the mutex afresh.
+	hasOpen(t, waiter.Process.Pid, `/dev/shm/sync\`+name)
+
+	killHolder(t, holder, pid)
+	if err := waiter.Wait(); err != nil {
+		t.Fatalf("the waiting lock: %v; stderr %q", err, errb.String())
+	}
+	t.Logf("the waiting lock: stdout %q, stderr %q", out.String(), errb.String())
+	if out.String() != "waiter ran\n" || !strings.Contains(errb.String(), "warning: the previous holder of mutex "+name+" died holding it") {
+		t.Fatalf("the waiting lock printed %q, stderr %q; want its command's output and a warning", out.String(), errb.String())
+	}
+	if _, stderr, code := run(t, "", "lock", name, "--nonblock", "--", "true"); code != 0 || stderr != "" {
+		t.Fatalf("lock after the take-over: exit %d, stderr %q", code, stderr)
+	}
+
+	holder, pid = lockHolder(t, name, "exec sleep 100")
+	killHolder(t, holder, pid)
+	if !mutexExists(t, name) {
+		t.Fatal("no orphan after the only holder was killed")
+	}
+	if out, stderr, code := run(t, "", "lock", name, "--nonblock", "--", "echo", "ran"); code != 0 || out != "ran\n" || stderr != "" {
+		t.Fatalf("lock after the only holder was killed: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if mutexExists(t, name) {
+		t.Error("the mutex outlived its last handle")
 	}
 }

@@ -1,5 +1,6 @@
 // Command shm creates, inspects, writes, reads, watches and cleans up named
-// shared memory segments. See "shm help" and docs/cli.md.
+// shared memory segments, and runs commands under named mutexes. See "shm
+// help" and docs/cli.md.
 package main
 
 import (

@@ -33,5 +33,6 @@ func TestMain(m *testing.M) {
 			os.Exit(1)
 		}
 	}
-	testutil.Main(m, "/dev/shm")
+	// The mutexes lock opens live beside the segments, as sync\NAME.
+	testutil.Main(m, "/dev/shm", `sync\`)
 }

@@ -21,10 +21,16 @@ const (
 	ExitUnsupported = 6
 	ExitInterrupted = 130
 
-	// ExitBusy is sysexits.h's EX_TEMPFAIL ("try again later"): send
-	// found the queue full, or recv found it empty, and --nonblock or
-	// --timeout said not to wait (longer).
-	ExitBusy = 75
+	// Exit codes of lock, which otherwise exits with its command's status,
+	// and of send and recv. ExitBusy is sysexits.h's EX_TEMPFAIL ("try
+	// again later"), clear of the small codes commands use most: lock found
+	// the mutex held, send the queue full or recv it empty, and --nonblock
+	// or --timeout said not to wait (longer). 126 and 127 are what POSIX
+	// shells, env(1) and timeout(1) return for a command they cannot run or
+	// find.
+	ExitBusy       = 75
+	ExitCannotRun  = 126
+	ExitCmdMissing = 127
 )
 
 // usageError is a mistake in the command line.
@@ -44,6 +50,12 @@ type runError struct{ err error }
 
 func (e runError) Error() string { return e.err.Error() }
 func (e runError) Unwrap() error { return e.err }
+
+// exitStatus is the exit status of the command lock ran: Main exits with
+// it and prints nothing, since that command spoke for itself.
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("the command exited with status %d", int(s)) }
 
 // codedError is a failure with an exit code of its own.
 type codedError struct {
@@ -71,10 +83,13 @@ func run(body func(cmd *cobra.Command, args []string) error) func(*cobra.Command
 func exitCode(err error) int {
 	var usage usageError
 	var failed runError
+	var status exitStatus
 	var coded codedError
 	switch {
 	case err == nil:
 		return ExitOK
+	case errors.As(err, &status):
+		return int(status)
 	case errors.As(err, &coded):
 		return coded.code
 	case errors.As(err, &usage) || !errors.As(err, &failed), errors.Is(err, shm.ErrInvalidName):

@@ -13,5 +13,6 @@ func TestMain(m *testing.M) {
 	if os.Getenv(ReexecEnv) != "" {
 		os.Exit(Main(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	testutil.Main(m, "/dev/shm")
+	// The mutexes lock opens live beside the segments, as sync\NAME.
+	testutil.Main(m, "/dev/shm", `sync\`)
 }

@@ -5,6 +5,7 @@ package command
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -15,8 +16,9 @@ import (
 const rootLong = `shm creates, inspects, writes, reads, watches and cleans up named shared
 memory segments: the ones the github.com/shmkit/shm library makes, and (on
 Linux) the ones Python's multiprocessing.shared_memory, C shm_open and Boost
-make in /dev/shm. "shm queue", "shm send" and "shm recv" pass messages
-through a shared memory queue (package github.com/shmkit/shm/queue).
+make in /dev/shm. "shm lock" runs a command while holding a named mutex,
+like flock(1). "shm queue", "shm send" and "shm recv" pass messages through
+a shared memory queue (package github.com/shmkit/shm/queue).
 
 A NAME may carry a Local\ or Global\ prefix; on Linux and macOS it is
 dropped, so Local\Telemetry and Telemetry are the same segment. Sizes and
@@ -31,8 +33,13 @@ Exit codes:
   4    a segment by that name exists already
   5    permission denied
   6    not supported on this operating system
-  75   send, recv: the queue stayed full or empty (--nonblock, --timeout)
-  130  interrupted (bench, demo, send or recv while they wait)`
+  75   lock: the mutex is held elsewhere (--nonblock) or --timeout passed;
+       send, recv: the queue stayed full or empty (--nonblock, --timeout)
+  126  lock: the command could not be run
+  127  lock: the command was not found
+  130  interrupted (bench, demo, lock, send or recv while they wait)
+Otherwise lock exits with the status of its command, or with 128+N when
+signal N killed it, as shells do.`
 
 // NewRoot returns the shm command with every subcommand.
 func NewRoot() *cobra.Command {
@@ -48,13 +55,15 @@ func NewRoot() *cobra.Command {
 	root.AddCommand(
 		newCreate(), newHold(), newWrite(), newRead(),
 		newLs(), newInfo(), newRm(), newGC(),
-		newWatch(), newQueue(), newSend(), newRecv(), newBench(), newDemo(),
+		newWatch(), newLock(), newQueue(), newSend(), newRecv(), newBench(), newDemo(),
 	)
 	return root
 }
 
 // Main runs the shm command with args (without the program's name) and
-// returns its exit code. Errors go to stderr.
+// returns its exit code. Errors go to stderr. Cancelling ctx interrupts the
+// command; lock then terminates the command it runs, unless a cause says
+// that signal.NotifyContext cancelled ctx, whose signal lock passes on.
 func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root := NewRoot()
 	root.SetArgs(args)
@@ -64,6 +73,10 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return ExitOK
+	}
+	var status exitStatus
+	if errors.As(err, &status) {
+		return int(status) // lock's command: its own messages are enough
 	}
 	code := exitCode(err)
 	msg := err.Error()
