@@ -166,15 +166,20 @@ func awaitWord(word *uint32, v uint32, sleep bool) {
 	}
 }
 
-// bareRing is the simplest single-producer single-consumer ring of
-// fixed-size messages: a head and a tail on their own cache lines, and an
-// atomic store of the tail for every message sent, of the head for every
-// message received.
+// bareRing is a minimal single-producer single-consumer ring of fixed-size
+// messages: a head and a tail on their own cache lines, an atomic store of
+// the tail for every message sent and of the head for every message
+// received, and each side keeps the last value it read of the other's
+// index, reading it again only when the ring looks full or empty (the
+// usual trick that keeps the two cores from trading those lines on every
+// message). No claims, no crash safety, one producer: the limit.
 type bareRing struct {
 	head, tail *uint64
 	slots      []byte
 	size       int
 	cap        uint64
+
+	seenHead, seenTail uint64 // the producer's view of head, the consumer's of tail
 }
 
 const bareRingCap = 1024
@@ -188,8 +193,10 @@ func newBareRing(mem []byte, size int) *bareRing {
 
 func (r *bareRing) send(msg []byte) {
 	t := atomic.LoadUint64(r.tail)
-	for t-atomic.LoadUint64(r.head) == r.cap {
-		sys.Pause()
+	for t-r.seenHead == r.cap {
+		if r.seenHead = atomic.LoadUint64(r.head); t-r.seenHead == r.cap {
+			sys.Pause()
+		}
 	}
 	copy(r.slots[int(t%r.cap)*r.size:], msg)
 	atomic.StoreUint64(r.tail, t+1)
@@ -197,8 +204,10 @@ func (r *bareRing) send(msg []byte) {
 
 func (r *bareRing) recv(buf []byte) {
 	h := atomic.LoadUint64(r.head)
-	for atomic.LoadUint64(r.tail) == h {
-		sys.Pause()
+	for r.seenTail == h {
+		if r.seenTail = atomic.LoadUint64(r.tail); r.seenTail == h {
+			sys.Pause()
+		}
 	}
 	copy(buf, r.slots[int(h%r.cap)*r.size:int(h%r.cap)*r.size+r.size])
 	atomic.StoreUint64(r.head, h+1)

@@ -15,14 +15,18 @@ import (
 // set of what it waits for (notFull or notEmpty), in slices of at most
 // sleepSlice so that it notices a cancelled context and dead peers.
 //
-// A wait set is a futex word, a mask of taken entries and the owner ids of
-// up to 64 sleepers. A sleeper takes an entry, reads the word, checks once
-// more that it must wait, and sleeps while the word is unchanged. The other
-// side, after each commit or release, looks at the mask: if it is empty,
-// nobody sleeps and there is nothing to do (no system call). Otherwise it
-// bumps the word and wakes the sleepers. The order (entry, word, check /
-// commit, mask, bump) makes a lost wake-up impossible: all are sequentially
-// consistent atomics.
+// A wait set is a futex word, a pending flag, a mask of taken entries and
+// the owner ids of up to 64 sleepers. A sleeper takes an entry, reads the
+// word, clears pending, checks once more that it must wait, and sleeps
+// while the word is unchanged. The other side, after each commit or
+// release, looks at the mask: if it is empty, nobody sleeps and there is
+// nothing to do (no system call). Otherwise, unless pending says a wake-up
+// was sent since the last sleeper went to sleep, it sets pending, bumps the
+// word and wakes the sleepers. A lost wake-up is impossible: all of these
+// are sequentially consistent atomics, and a sleeper whose check came before
+// a commit registered, read the word and cleared pending before the waker
+// looked at the mask and pending, so that waker, or one that set pending
+// after the sleeper cleared it, bumps the word after the sleeper read it.
 //
 // A sleeper killed while asleep leaves its entry taken, which would cost
 // every later send a wake-up call; a waker whose wake-up found nobody
@@ -40,14 +44,16 @@ const (
 var spinning = runtime.NumCPU() > 1
 
 type waitSet struct {
-	word   *uint32
-	mask   *uint64
-	owners []uint32
+	word    *uint32
+	pending *uint32 // 1 once a waker has woken the sleepers, until one sleeps again
+	mask    *uint64
+	owners  []uint32
 }
 
 func newWaitSet(mem []byte, off int) waitSet {
 	return waitSet{
-		word:   sys.PointerAt[uint32](mem, off),
+		word:    sys.PointerAt[uint32](mem, off),
+		pending: sys.PointerAt[uint32](mem, off+4),
 		mask:   sys.PointerAt[uint64](mem, off+cacheLine),
 		owners: sys.SliceAt[uint32](mem, off+2*cacheLine, maxSleepers),
 	}
@@ -111,6 +117,7 @@ func (q *Queue) sleep(ws *waitSet, d time.Duration, ready func() bool) {
 		}
 	}
 	seq := atomic.LoadUint32(ws.word)
+	atomic.StoreUint32(ws.pending, 0) // wakers: wake us, we are about to sleep
 	if !ready() {
 		waitWord(ws.word, seq, d)
 	}
@@ -120,10 +127,13 @@ func (q *Queue) sleep(ws *waitSet, d time.Duration, ready func() bool) {
 	}
 }
 
-// wake wakes whoever sleeps on ws; nothing at all if nobody does.
+// wake wakes whoever sleeps on ws; nothing at all if nobody does, or if a
+// wake-up is already on its way to them (pending): a sleeper can take tens
+// of microseconds to wake, and a waker that made a system call for every
+// message sent meanwhile would slow down to a few per microsecond.
 func (q *Queue) wake(ws *waitSet) {
 	m := atomic.LoadUint64(ws.mask)
-	if m == 0 {
+	if m == 0 || atomic.SwapUint32(ws.pending, 1) == 1 {
 		return
 	}
 	atomic.AddUint32(ws.word, 1)
