@@ -54,8 +54,8 @@ func newWaitSet(mem []byte, off int) waitSet {
 	return waitSet{
 		word:    sys.PointerAt[uint32](mem, off),
 		pending: sys.PointerAt[uint32](mem, off+4),
-		mask:   sys.PointerAt[uint64](mem, off+cacheLine),
-		owners: sys.SliceAt[uint32](mem, off+2*cacheLine, maxSleepers),
+		mask:    sys.PointerAt[uint64](mem, off+cacheLine),
+		owners:  sys.SliceAt[uint32](mem, off+2*cacheLine, maxSleepers),
 	}
 }
 
