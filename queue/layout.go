@@ -13,19 +13,20 @@ import (
 //	   8  version    uint32   published last, by the creator, atomically
 //	  12  (unused)
 //	  16  capacity   uint32   slots, a power of two
-//	  20  slotSize   uint32   bytes a slot, a multiple of 64
+//	  20  slotSize   uint32   bytes a slot, a multiple of 128
 //	  24  maxMessage uint32
-//	  64  tail       uint64   next position to claim for sending
-//	 128  head       uint64   next position to receive
-//	 192  notEmpty   wait set: consumers sleeping until a message comes
-//	 576  notFull    wait set: producers sleeping until a slot frees
+//	 128  tail       uint64   next position to claim for sending
+//	 256  head       uint64   next position to receive
+//	 384  notEmpty   wait set: consumers sleeping until a message comes
+//	 896  notFull    wait set: producers sleeping until a slot frees
 //	slots from headerSize on, capacity of them, slotSize bytes each:
 //	   0  state      uint64   position << 16 | owner id (see ring.go)
 //	   8  length     uint32   of the message; 0 marks a skipped slot
 //	  16  data       [maxMessage]byte
 //
-// Each hot word has its own 64-byte cache line so that producers and
-// consumers do not slow each other down by false sharing. Everything is
+// Each hot word has its own 128 bytes, two cache lines, so that producers
+// and consumers do not slow each other down by false sharing, not even
+// through the prefetchers that fetch cache lines in aligned pairs. Everything is
 // little-endian, the byte order of every platform Go runs shm on.
 const (
 	magic      = "shmqueue"
@@ -36,13 +37,16 @@ const (
 	offCapacity   = 16
 	offSlotSize   = 20
 	offMaxMessage = 24
-	offTail       = 64
-	offHead       = 128
-	offNotEmpty   = 192
-	offNotFull    = 576
+	offTail       = 128
+	offHead       = 256
+	offNotEmpty   = 384
+	offNotFull    = 896
 
 	slotHeader = 16
 	cacheLine  = 64
+	// slotAlign keeps neighbouring slots out of each other's aligned pair
+	// of cache lines, which x86 prefetchers fetch together.
+	slotAlign = 128
 
 	// A wait set is a futex word on its own line, then a mask of taken
 	// entries and the owner ids of up to 64 sleepers (see wake.go).
@@ -87,7 +91,7 @@ func (c Config) geometry() (geometry, error) {
 			ErrConfig, c.Capacity, MaxCapacity, c.MaxMessage, MaxMessageCap)
 	}
 	capacity = max(2, 1<<bits.Len(uint(capacity-1)))
-	slotSize := (slotHeader + maxMessage + cacheLine - 1) &^ (cacheLine - 1)
+	slotSize := (slotHeader + maxMessage + slotAlign - 1) &^ (slotAlign - 1)
 	g := geometry{capacity: uint64(capacity), slotSize: uint64(slotSize), maxMessage: maxMessage}
 	if g.size() > 1<<40 {
 		return geometry{}, fmt.Errorf("%w: %d slots of %d bytes is too big", ErrConfig, capacity, slotSize)
@@ -125,7 +129,7 @@ func readHeader(mem []byte) (geometry, error) {
 	switch {
 	case capacity < 2 || capacity > MaxCapacity || capacity&(capacity-1) != 0:
 		return geometry{}, fmt.Errorf("%w: capacity %d", ErrCorrupt, capacity)
-	case maxMessage < 1 || maxMessage > MaxMessageCap || slotSize%cacheLine != 0 || slotSize < slotHeader+maxMessage:
+	case maxMessage < 1 || maxMessage > MaxMessageCap || slotSize%slotAlign != 0 || slotSize < slotHeader+maxMessage:
 		return geometry{}, fmt.Errorf("%w: slot size %d for messages up to %d", ErrCorrupt, slotSize, maxMessage)
 	case g.size() > int64(len(mem)):
 		return geometry{}, fmt.Errorf("%w: %d slots of %d bytes do not fit in %d bytes", ErrCorrupt, capacity, slotSize, len(mem))
