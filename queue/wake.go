@@ -24,6 +24,10 @@ import (
 // commit, mask, bump) makes a lost wake-up impossible: all are sequentially
 // consistent atomics.
 //
+// How a sleeper sleeps and a waker wakes is the OS's (waitWord and
+// wakeWord): a futex on the word on Linux, a named semaphore per wait set
+// on Windows (wake_windows.go), polling elsewhere.
+//
 // A sleeper killed while asleep leaves its entry taken, which would cost
 // every later send a wake-up call; a waker whose wake-up found nobody
 // asleep clears the entries of dead owners.
@@ -43,6 +47,7 @@ type waitSet struct {
 	word   *uint32
 	mask   *uint64
 	owners []uint32
+	sig    signal // what the OS sleeps on and wakes with (wake_*.go)
 }
 
 func newWaitSet(mem []byte, off int) waitSet {
@@ -112,7 +117,7 @@ func (q *Queue) sleep(ws *waitSet, d time.Duration, ready func() bool) {
 	}
 	seq := atomic.LoadUint32(ws.word)
 	if !ready() {
-		waitWord(ws.word, seq, d)
+		waitWord(ws, seq, d)
 	}
 	if entry >= 0 {
 		atomic.StoreUint32(&ws.owners[entry], 0)
@@ -127,7 +132,7 @@ func (q *Queue) wake(ws *waitSet) {
 		return
 	}
 	atomic.AddUint32(ws.word, 1)
-	if wakeWord(ws.word) == 0 {
+	if wakeWord(ws, bits.OnesCount64(m)) == 0 {
 		q.clearDeadSleepers(ws, m)
 	}
 }

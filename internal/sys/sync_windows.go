@@ -103,3 +103,35 @@ func WaitForSingleObject(h Handle, d time.Duration) (uint32, error) {
 	}
 	return ev, nil
 }
+
+// CreateNewEvent creates a manual-reset, unset event called n, only if no
+// object has that name yet (CreateEventW). If one has, it closes the handle
+// CreateEventW gave and fails with ErrorAlreadyExists (an event of that
+// name) or ErrorInvalidHandle (another kind of object).
+func CreateNewEvent(n string) (Handle, error) {
+	p, err := name(n)
+	if err != nil {
+		return 0, err
+	}
+	h, err := windows.CreateEvent(nil, 1, 0, p)
+	if err != nil {
+		if h != 0 {
+			windows.CloseHandle(h)
+		}
+		return 0, err
+	}
+	return h, nil
+}
+
+// OpenEvent opens the existing event called n with SYNCHRONIZE access
+// only (OpenEventW). It fails with ErrorFileNotFound when no object has
+// the name, ErrorInvalidHandle when an object of another kind has it, and
+// ERROR_ACCESS_DENIED when the event exists but its DACL keeps the caller
+// out.
+func OpenEvent(n string) (Handle, error) {
+	p, err := name(n)
+	if err != nil {
+		return 0, err
+	}
+	return windows.OpenEvent(windows.SYNCHRONIZE, false, p)
+}
