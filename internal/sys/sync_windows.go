@@ -14,6 +14,7 @@ import (
 
 //sys	createSemaphore(attrs *windows.SecurityAttributes, initial int32, max int32, name *uint16) (h windows.Handle, err error) [failretval==0] = kernel32.CreateSemaphoreW
 //sys	releaseSemaphore(h windows.Handle, n int32, prev *int32) (err error) = kernel32.ReleaseSemaphore
+//sys	openSemaphore(desiredAccess uint32, inheritHandle bool, name *uint16) (h windows.Handle, err error) = kernel32.OpenSemaphoreW
 
 // Handle is a Win32 object handle.
 type Handle = windows.Handle
@@ -134,4 +135,14 @@ func OpenEvent(n string) (Handle, error) {
 		return 0, err
 	}
 	return windows.OpenEvent(windows.SYNCHRONIZE, false, p)
+}
+
+// OpenSemaphore opens the existing semaphore called n with SYNCHRONIZE
+// access only (OpenSemaphoreW); the errors are OpenEvent's.
+func OpenSemaphore(n string) (Handle, error) {
+	p, err := name(n)
+	if err != nil {
+		return 0, err
+	}
+	return openSemaphore(windows.SYNCHRONIZE, false, p)
 }
