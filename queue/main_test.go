@@ -6,4 +6,4 @@ import (
 	"github.com/shmkit/shm/internal/testutil"
 )
 
-func TestMain(m *testing.M) { testutil.Main(m, "/dev/shm") }
+func TestMain(m *testing.M) { testutil.Main(m, shmDir()) }

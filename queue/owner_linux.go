@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"sync/atomic"
 
 	"github.com/shmkit/shm"
 	"github.com/shmkit/shm/internal/bridge"
@@ -49,25 +48,6 @@ func newOwners(seg *shm.Segment, mem []byte, g geometry) (*owners, error) {
 		return &owners{fd: fd, me: id}, nil
 	}
 	return nil, fmt.Errorf("shm/queue: %s: no free owner id", seg.Name())
-}
-
-// idInUse reports whether id stands anywhere in the queue's memory.
-func idInUse(mem []byte, g geometry, id uint16) bool {
-	for i := range g.capacity {
-		state := sys.PointerAt[uint64](mem, int(headerSize+i*g.slotSize))
-		if ownerOf(atomic.LoadUint64(state)) == id {
-			return true
-		}
-	}
-	for _, off := range []int{offNotEmpty, offNotFull} {
-		owners := newWaitSet(mem, off).owners
-		for i := range owners {
-			if atomic.LoadUint32(&owners[i]) == uint32(id) {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // alive reports whether the handle with owner id is open. If the check

@@ -11,8 +11,8 @@
 // The queue is crash-proof: a producer or consumer killed in the middle of
 // an operation never wedges the others, and a committed message is never
 // lost or delivered twice. Blocking calls spin briefly, then sleep (on a
-// futex on Linux); when nobody sleeps, sending and receiving make no system
-// call.
+// futex on Linux, on a named semaphore on Windows); when nobody sleeps,
+// sending and receiving make no system call.
 //
 // A queue is a segment of package shm and follows its names and lifetime
 // rules: it lives while any handle is open.
@@ -126,6 +126,15 @@ func attach(seg *shm.Segment, want geometry, m mode) (*Queue, error) {
 	q.r = newRing(mem, g, ids.me, ids.alive)
 	q.notEmpty = newWaitSet(mem, offNotEmpty)
 	q.notFull = newWaitSet(mem, offNotFull)
+	if q.notEmpty.sig, err = openSignal(seg.Name(), "notEmpty"); err != nil {
+		ids.close()
+		return nil, err
+	}
+	if q.notFull.sig, err = openSignal(seg.Name(), "notFull"); err != nil {
+		q.notEmpty.sig.close()
+		ids.close()
+		return nil, err
+	}
 	return q, nil
 }
 
@@ -151,7 +160,7 @@ func (q *Queue) Close() error {
 	if q.closed.Swap(true) {
 		return nil
 	}
-	return errors.Join(q.ids.close(), q.seg.Close())
+	return errors.Join(q.notEmpty.sig.close(), q.notFull.sig.close(), q.ids.close(), q.seg.Close())
 }
 
 func (q *Queue) closedError(op string) error {

@@ -24,9 +24,9 @@ import (
 //	(p+cap)<<16 | 0    released: free for position p+cap, the next lap
 //
 // Owner ids name queue handles, backed by something the kernel takes away
-// when the handle's process dies (owner_linux.go), so a participant that
-// finds a slot claimed for too long can tell a dead claimer from a slow
-// one. That is what makes the queue crash-proof:
+// when the handle's process dies (owner_linux.go, owner_windows.go), so a
+// participant that finds a slot claimed for too long can tell a dead
+// claimer from a slow one. That is what makes the queue crash-proof:
 //   - a producer that died holding a claim never committed its message, so
 //     the consumer that reaches it marks the slot released and moves on;
 //   - a consumer that died holding a claim never finished its receive (a

@@ -28,6 +28,10 @@ import (
 // looked at the mask and pending, so that waker, or one that set pending
 // after the sleeper cleared it, bumps the word after the sleeper read it.
 //
+// How a sleeper sleeps and a waker wakes is the OS's (waitWord and
+// wakeWord): a futex on the word on Linux, a named semaphore per wait set
+// on Windows (wake_windows.go), polling elsewhere.
+//
 // A sleeper killed while asleep leaves its entry taken, which would cost
 // every later send a wake-up call; a waker whose wake-up found nobody
 // asleep clears the entries of dead owners.
@@ -48,6 +52,7 @@ type waitSet struct {
 	pending *uint32 // 1 once a waker has woken the sleepers, until one sleeps again
 	mask    *uint64
 	owners  []uint32
+	sig     signal // what the OS sleeps on and wakes with (wake_*.go)
 }
 
 func newWaitSet(mem []byte, off int) waitSet {
@@ -119,7 +124,7 @@ func (q *Queue) sleep(ws *waitSet, d time.Duration, ready func() bool) {
 	seq := atomic.LoadUint32(ws.word)
 	atomic.StoreUint32(ws.pending, 0) // wakers: wake us, we are about to sleep
 	if !ready() {
-		waitWord(ws.word, seq, d)
+		waitWord(ws, seq, d)
 	}
 	if entry >= 0 {
 		atomic.StoreUint32(&ws.owners[entry], 0)
@@ -137,7 +142,7 @@ func (q *Queue) wake(ws *waitSet) {
 		return
 	}
 	atomic.AddUint32(ws.word, 1)
-	if wakeWord(ws.word) == 0 {
+	if wakeWord(ws, bits.OnesCount64(m)) == 0 {
 		q.clearDeadSleepers(ws, m)
 	}
 }

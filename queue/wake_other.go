@@ -1,4 +1,4 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package queue
 
@@ -6,8 +6,13 @@ import "time"
 
 // Without a futex, sleepers poll: they sleep a millisecond at a time and
 // look again, and wakers have nobody to wake.
-func waitWord(_ *uint32, _ uint32, d time.Duration) {
+type signal struct{}
+
+func openSignal(string, string) (signal, error) { return signal{}, nil }
+func (signal) close() error                     { return nil }
+
+func waitWord(_ *waitSet, _ uint32, d time.Duration) {
 	time.Sleep(min(d, time.Millisecond))
 }
 
-func wakeWord(*uint32) int { return 1 }
+func wakeWord(*waitSet, int) int { return 1 }

@@ -14,6 +14,7 @@ import (
 
 //sys	createSemaphore(attrs *windows.SecurityAttributes, initial int32, max int32, name *uint16) (h windows.Handle, err error) [failretval==0] = kernel32.CreateSemaphoreW
 //sys	releaseSemaphore(h windows.Handle, n int32, prev *int32) (err error) = kernel32.ReleaseSemaphore
+//sys	openSemaphore(desiredAccess uint32, inheritHandle bool, name *uint16) (h windows.Handle, err error) = kernel32.OpenSemaphoreW
 
 // Handle is a Win32 object handle.
 type Handle = windows.Handle
@@ -102,4 +103,46 @@ func WaitForSingleObject(h Handle, d time.Duration) (uint32, error) {
 		return ev, err
 	}
 	return ev, nil
+}
+
+// CreateNewEvent creates a manual-reset, unset event called n, only if no
+// object has that name yet (CreateEventW). If one has, it closes the handle
+// CreateEventW gave and fails with ErrorAlreadyExists (an event of that
+// name) or ErrorInvalidHandle (another kind of object).
+func CreateNewEvent(n string) (Handle, error) {
+	p, err := name(n)
+	if err != nil {
+		return 0, err
+	}
+	h, err := windows.CreateEvent(nil, 1, 0, p)
+	if err != nil {
+		if h != 0 {
+			windows.CloseHandle(h)
+		}
+		return 0, err
+	}
+	return h, nil
+}
+
+// OpenEvent opens the existing event called n with SYNCHRONIZE access
+// only (OpenEventW). It fails with ErrorFileNotFound when no object has
+// the name, ErrorInvalidHandle when an object of another kind has it, and
+// ERROR_ACCESS_DENIED when the event exists but its DACL keeps the caller
+// out.
+func OpenEvent(n string) (Handle, error) {
+	p, err := name(n)
+	if err != nil {
+		return 0, err
+	}
+	return windows.OpenEvent(windows.SYNCHRONIZE, false, p)
+}
+
+// OpenSemaphore opens the existing semaphore called n with SYNCHRONIZE
+// access only (OpenSemaphoreW); the errors are OpenEvent's.
+func OpenSemaphore(n string) (Handle, error) {
+	p, err := name(n)
+	if err != nil {
+		return 0, err
+	}
+	return openSemaphore(windows.SYNCHRONIZE, false, p)
 }

@@ -42,6 +42,7 @@ var (
 
 	procCreateSemaphoreW = modkernel32.NewProc("CreateSemaphoreW")
 	procOpenFileMappingW = modkernel32.NewProc("OpenFileMappingW")
+	procOpenSemaphoreW   = modkernel32.NewProc("OpenSemaphoreW")
 	procReleaseSemaphore = modkernel32.NewProc("ReleaseSemaphore")
 )
 
@@ -62,6 +63,19 @@ func OpenFileMapping(desiredAccess uint32, inheritHandle bool, name *uint16) (ha
 	r0, _, e1 := syscall.SyscallN(procOpenFileMappingW.Addr(), uintptr(desiredAccess), uintptr(_p0), uintptr(unsafe.Pointer(name)))
 	handle = windows.Handle(r0)
 	if handle == 0 {
+		err = errnoErr(e1)
+	}
+	return
+}
+
+func openSemaphore(desiredAccess uint32, inheritHandle bool, name *uint16) (h windows.Handle, err error) {
+	var _p0 uint32
+	if inheritHandle {
+		_p0 = 1
+	}
+	r0, _, e1 := syscall.SyscallN(procOpenSemaphoreW.Addr(), uintptr(desiredAccess), uintptr(_p0), uintptr(unsafe.Pointer(name)))
+	h = windows.Handle(r0)
+	if h == 0 {
 		err = errnoErr(e1)
 	}
 	return
