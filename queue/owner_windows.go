@@ -16,7 +16,7 @@ import (
 )
 
 // Owner ids on Windows. Each queue handle creates a named event called
-// after the queue and its id, `Local\jobs.owner.1234` for the queue
+// after the queue and its id, `Local\jobs/owner.1234` for the queue
 // `Local\jobs`, and holds the only handle to it for as long as it is open.
 // Nobody waits on the event or sets it: it exists to be found. The kernel
 // destroys a named object when its last handle closes, and closes every
@@ -66,7 +66,7 @@ func newOwners(seg *shm.Segment, mem []byte, g geometry) (*owners, error) {
 
 // name is the name of owner id's event.
 func (o *owners) name(id uint16) string {
-	return o.base + ".owner." + strconv.Itoa(int(id))
+	return o.base + "/owner." + strconv.Itoa(int(id))
 }
 
 // alive reports whether the handle with owner id is open: whether its
@@ -84,7 +84,12 @@ func (o *owners) alive(id uint16) bool {
 
 func (o *owners) close() error { return sys.CloseHandle(o.h) }
 
-// Names of the queue's kernel objects. Windows limits a kernel object name
+// Names of the queue's kernel objects. They are the queue's name, a slash
+// and what the object is: Windows allows '/' in a kernel object name, and
+// package shm does not in the names of its segments and sync objects, so
+// these names cannot be taken by any of them (kernel objects of all kinds
+// share one namespace, so a segment called `jobs.notFull` would otherwise
+// keep the queue `jobs` from opening). Windows limits a kernel object name
 // to MAX_PATH (260) UTF-16 units, terminating NUL included, and a queue
 // name may already use 7 + 255 of them (`Global\` and the longest base
 // shm accepts). The objects are called base + suffix, where base is the
@@ -94,7 +99,7 @@ func (o *owners) close() error { return sys.CloseHandle(o.h) }
 // also name the same objects.
 const (
 	maxObjectName = 260 - 1 // MAX_PATH, less the NUL
-	// longestPrefix and longestSuffix are `Global\` and ".owner.65535".
+	// longestPrefix and longestSuffix are `Global\` and "/owner.65535".
 	longestPrefix = 7
 	longestSuffix = 12
 )

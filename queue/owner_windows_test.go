@@ -53,7 +53,7 @@ func TestKernelObjectsGone(t *testing.T) {
 	if other.ids.alive(me) {
 		t.Fatalf("owner %d looks alive after Close", me)
 	}
-	sems := []string{name + ".notEmpty", name + ".notFull"}
+	sems := []string{name + "/notEmpty", name + "/notFull"}
 	for _, s := range sems {
 		if !exists(t, sys.OpenSemaphore, s) {
 			t.Fatalf("semaphore %q is gone while a handle is open", s)
@@ -86,7 +86,7 @@ func TestObjectNames(t *testing.T) {
 			if !strings.HasPrefix(got, prefix+"shmqueue-") || got != prefix+objectBase(base) {
 				t.Errorf("objectBase(%q) = %q", prefix+base, got)
 			}
-			if n := len(utf16.Encode([]rune(got + ".owner.65535"))); n > maxObjectName {
+			if n := len(utf16.Encode([]rune(got + "/owner.65535"))); n > maxObjectName {
 				t.Errorf("objectBase(%q) gives names of %d characters", prefix+base, n)
 			}
 		}

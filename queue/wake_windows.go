@@ -9,7 +9,7 @@ import (
 
 // Sleeping and waking on Windows. WaitOnAddress would be the futex, but it
 // works between the threads of one process only, so each wait set has a
-// named semaphore instead, `Local\jobs.notEmpty` and `Local\jobs.notFull`
+// named semaphore instead, `Local\jobs/notEmpty` and `Local\jobs/notFull`
 // for the queue `Local\jobs`, which every handle opens (creating it if it
 // is the first) and which the kernel destroys with the last handle.
 //
@@ -43,7 +43,7 @@ type signal struct{ h sys.Handle }
 // openSignal opens (or creates) the semaphore of the wait set called set
 // in the queue called queue.
 func openSignal(queue, set string) (signal, error) {
-	name := objectBase(queue) + "." + set
+	name := objectBase(queue) + "/" + set
 	h, err := sys.CreateSemaphore(name, 0, maxSemaphore)
 	if err != nil {
 		return signal{}, &fs.PathError{Op: "open", Path: name, Err: err}
