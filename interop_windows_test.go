@@ -1,16 +1,13 @@
 package shm_test
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 	"unicode/utf16"
 
 	"github.com/shmkit/shm"
@@ -54,73 +51,30 @@ func seedpeerExe(t *testing.T) string {
 
 // A seedPeer is a running seedpeer process.
 type seedPeer struct {
-	t     *testing.T
-	cmd   *exec.Cmd
-	in    io.WriteCloser
-	lines chan string
+	t *testing.T
+	*testutil.Child
 }
 
 func startSeedPeer(t *testing.T, name string) *seedPeer {
 	t.Helper()
-	cmd := exec.Command(seedpeerExe(t), name)
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	p := &seedPeer{t: t, cmd: cmd, in: in, lines: make(chan string, 16)}
-	go func() {
-		defer close(p.lines)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			p.lines <- strings.TrimSpace(sc.Text())
-		}
-	}()
-	t.Cleanup(func() {
-		in.Close()
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(testutil.Patience):
-			cmd.Process.Kill()
-			<-done
-		}
-	})
-	t.Logf("started seedpeer %d for %s", cmd.Process.Pid, name)
-	return p
+	c := testutil.StartCommand(t, exec.Command(seedpeerExe(t), name))
+	t.Logf("started seedpeer %d for %s", c.Cmd.Process.Pid, name)
+	return &seedPeer{t: t, Child: c}
 }
 
 // next returns the peer's next line.
 func (p *seedPeer) next() string {
 	p.t.Helper()
-	select {
-	case line, ok := <-p.lines:
-		if !ok {
-			p.t.Fatal("seedpeer ended early")
-		}
-		p.t.Logf("seedpeer: %s", line)
-		return line
-	case <-time.After(testutil.Patience):
-		p.t.Fatalf("seedpeer said nothing for %v", testutil.Patience)
-	}
-	return ""
+	line := p.Next()
+	p.t.Logf("seedpeer: %s", line)
+	return line
 }
 
 // do sends a command and returns the answer, which must start with want.
 func (p *seedPeer) do(cmd, want string) string {
 	p.t.Helper()
 	p.t.Logf("to seedpeer: %s", cmd)
-	if _, err := io.WriteString(p.in, cmd+"\n"); err != nil {
-		p.t.Fatal(err)
-	}
+	p.Tell(cmd)
 	line := p.next()
 	if !strings.HasPrefix(line, want) {
 		p.t.Fatalf("seedpeer answered %q to %q, want %q...", line, cmd, want)

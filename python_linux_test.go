@@ -3,55 +3,21 @@
 package shm_test
 
 import (
-	"bufio"
-	"io"
 	"os/exec"
-	"strings"
 	"testing"
 
 	"github.com/shmkit/shm"
 	"github.com/shmkit/shm/internal/testutil"
 )
 
-// python runs a Python script beside the test, talking over its stdin and
-// stdout a line at a time.
-type python struct {
-	t   *testing.T
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Scanner
-}
-
-func startPython(t *testing.T, script string, args ...string) *python {
+// startPython runs a Python script beside the test, to talk to it a line
+// at a time on its standard input and output.
+func startPython(t *testing.T, script string, args ...string) *testutil.Child {
 	t.Helper()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Fatalf("python3 is needed for the interop tests: %v", err)
 	}
-	cmd := exec.Command("python3", append([]string{"-c", script}, args...)...)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	in, _ := cmd.StdinPipe()
-	out, _ := cmd.StdoutPipe()
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		in.Close()
-		if err := cmd.Wait(); err != nil {
-			t.Errorf("python: %v\n%s", err, stderr.String())
-		}
-	})
-	return &python{t: t, cmd: cmd, in: in, out: bufio.NewScanner(out)}
-}
-
-func (p *python) say(line string) { io.WriteString(p.in, line+"\n") }
-
-func (p *python) hear() string {
-	p.t.Helper()
-	if !p.out.Scan() {
-		p.t.Fatal("python said nothing more")
-	}
-	return p.out.Text()
+	return testutil.StartCommand(t, exec.Command("python3", append([]string{"-c", script}, args...)...))
 }
 
 // Python creates; Go opens, reads, writes and closes; Python reads Go's
@@ -71,7 +37,7 @@ finally:
     shm.close()
     shm.unlink()
 `, base)
-	if got := py.hear(); got != "READY" {
+	if got := py.Next(); got != "READY" {
 		t.Fatalf("python: %q", got)
 	}
 	seg, err := shm.Open(`Local\` + base)
@@ -91,10 +57,11 @@ finally:
 	if !exists(t, base) {
 		t.Fatal("Go removed a segment Python created")
 	}
-	py.say("go on")
-	if got := py.hear(); got != "from go" {
+	py.Tell("go on")
+	if got := py.Next(); got != "from go" {
 		t.Fatalf("Python read %q", got)
 	}
+	py.Wait()
 }
 
 // Go creates; Python attaches (unregistering from its resource tracker, as
@@ -118,12 +85,13 @@ shm.buf[200:211] = b"from python"
 shm.close()
 print("DONE", flush=True)
 `, base)
-	if got := py.hear(); got != "10000 from go" {
+	if got := py.Next(); got != "10000 from go" {
 		t.Fatalf("Python read %q", got)
 	}
-	if got := py.hear(); got != "DONE" {
+	if got := py.Next(); got != "DONE" {
 		t.Fatalf("python: %q", got)
 	}
+	py.Wait()
 	if s, _ := seg.ReadStringAt(200, shm.UTF8); s != "from python" {
 		t.Fatalf("Go read %q", s)
 	}

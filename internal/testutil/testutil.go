@@ -92,7 +92,20 @@ func StartTest(t testing.TB, test, role, name string, env ...string) *Child {
 	cmd := exec.Command(os.Args[0], "-test.run="+strings.Join(pattern, "/"), "-test.count=1")
 	cmd.Env = append(os.Environ(), roleEnv+"="+test+"="+role, nameEnv+"="+name)
 	cmd.Env = append(cmd.Env, env...)
-	cmd.Stderr = os.Stderr
+	c := StartCommand(t, cmd)
+	t.Logf("started child %d as %q", cmd.Process.Pid, role)
+	return c
+}
+
+// StartCommand starts any program as a Child, to talk to it a line at a
+// time on its standard input and output (Tell, Next, Expect); its standard
+// error goes to the test's unless cmd says otherwise. The program is
+// killed when the test ends, unless Wait saw it exit.
+func StartCommand(t testing.TB, cmd *exec.Cmd) *Child {
+	t.Helper()
+	if cmd.Stderr == nil {
+		cmd.Stderr = os.Stderr
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -106,7 +119,6 @@ func StartTest(t testing.TB, test, role, name string, env ...string) *Child {
 	}
 	c := &Child{t: t, Cmd: cmd, stdin: stdin, lines: make(chan string, 1024), done: make(chan struct{})}
 	go c.read(stdout)
-	t.Logf("started child %d as %q", cmd.Process.Pid, role)
 	t.Cleanup(func() {
 		c.Cmd.Process.Kill()
 		<-c.done
@@ -120,7 +132,7 @@ func (c *Child) read(r io.Reader) {
 	defer close(c.lines)
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
-		c.lines <- sc.Text()
+		c.lines <- strings.TrimRight(sc.Text(), "\r") // Windows programs end lines with CRLF
 	}
 }
 
@@ -159,9 +171,11 @@ func (c *Child) Expect(prefix string) string {
 	}
 }
 
-// Wait waits for the child to exit and fails the test if it failed.
+// Wait closes the child's input, waits for it to exit, and fails the test
+// if it failed.
 func (c *Child) Wait() {
 	c.t.Helper()
+	c.stdin.Close() // a child reading orders sees the end of them
 	for range c.lines {
 	}
 	if err := c.Cmd.Wait(); err != nil {
