@@ -16,6 +16,12 @@
 //
 // A queue is a segment of package shm and follows its names and lifetime
 // rules: it lives while any handle is open.
+//
+// Linux and Windows are supported. On macOS and FreeBSD, Create and Open
+// return an error wrapping [errors.ErrUnsupported]: the crash safety needs
+// a kernel-backed way to tell a dead handle from a live one (open file
+// description locks on Linux, named kernel objects on Windows), and those
+// systems offer none that this package can use without cgo yet.
 package queue
 
 import (
