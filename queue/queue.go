@@ -20,8 +20,10 @@
 // Linux and Windows are supported. On macOS and FreeBSD, Create and Open
 // return an error wrapping [errors.ErrUnsupported]: the crash safety needs
 // a kernel-backed way to tell a dead handle from a live one (open file
-// description locks on Linux, named kernel objects on Windows), and those
-// systems offer none that this package can use without cgo yet.
+// description locks on Linux, named kernel objects on Windows), and the
+// package has none for those systems yet (their open file description
+// locks are missing, and classic record locks vanish whenever any
+// descriptor of the file is closed).
 package queue
 
 import (
