@@ -1,3 +1,5 @@
+//go:build !shm_filebackend
+
 package queue
 
 import (

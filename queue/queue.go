@@ -17,13 +17,14 @@
 // A queue is a segment of package shm and follows its names and lifetime
 // rules: it lives while any handle is open.
 //
-// Linux and Windows are supported. On macOS and FreeBSD, Create and Open
-// return an error wrapping [errors.ErrUnsupported]: the crash safety needs
-// a kernel-backed way to tell a dead handle from a live one (open file
-// description locks on Linux, named kernel objects on Windows), and the
-// package has none for those systems yet (their open file description
-// locks are missing, and classic record locks vanish whenever any
-// descriptor of the file is closed).
+// Platforms. A dead owner is told from a live one by something the kernel
+// takes away with the process: an open file description lock on one byte
+// of the queue's file on Linux, a named kernel object on Windows, and an
+// flock on a small owner file beside the queue on macOS and FreeBSD (which
+// lack open file description locks). Sleepers sleep on a futex on Linux and
+// a named semaphore on Windows; on macOS and FreeBSD they poll every
+// millisecond once the spin is over. Other systems get an error wrapping
+// [errors.ErrUnsupported].
 package queue
 
 import (

@@ -8,3 +8,7 @@ package bridge
 // only; false elsewhere or after Close). The argument is an any because
 // this package cannot import shm, which imports it.
 var FD = func(seg any) (int, bool) { return -1, false }
+
+// Path returns the file behind a *shm.Segment (POSIX only; false elsewhere
+// or after Close).
+var Path = func(seg any) (string, bool) { return "", false }

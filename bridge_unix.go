@@ -1,3 +1,5 @@
+//go:build linux || darwin || freebsd
+
 package shm
 
 import "github.com/shmkit/shm/internal/bridge"
@@ -9,5 +11,12 @@ func init() {
 			return -1, false
 		}
 		return s.m.h.fd, true
+	}
+	bridge.Path = func(seg any) (string, bool) {
+		s, ok := seg.(*Segment)
+		if !ok || s.closed.Load() {
+			return "", false
+		}
+		return s.m.h.path, true
 	}
 }
