@@ -1,3 +1,5 @@
+//go:build !shm_filebackend
+
 package shm
 
 import (
@@ -34,8 +36,13 @@ import (
 // word still names (a dead owner's): otherwise the dead owner would look
 // alive again and its waiters would wait for the new one.
 
+// ownerToken is nothing on Linux: the OFD lock goes with obj's descriptor.
+type ownerToken struct{}
+
+func (ownerToken) release() {}
+
 // claimOwnerID picks and locks an owner id for a new handle of obj.
-func claimOwnerID(obj *syncObj) (uint32, error) {
+func claimOwnerID(obj *syncObj) (uint32, ownerToken, error) {
 	fd := obj.seg.m.h.fd
 	for range 1000 {
 		id := rand.Uint32() & mutexOwner
@@ -47,15 +54,15 @@ func claimOwnerID(obj *syncObj) (uint32, error) {
 			continue // a live handle has it
 		}
 		if err != nil {
-			return 0, &fs.PathError{Op: "lock", Path: obj.seg.name, Err: err}
+			return 0, ownerToken{}, &fs.PathError{Op: "lock", Path: obj.seg.name, Err: err}
 		}
 		if atomic.LoadUint32(obj.state)&mutexOwner == id {
 			sys.OFDUnlock(fd, int64(id))
 			continue
 		}
-		return id, nil
+		return id, ownerToken{}, nil
 	}
-	return 0, fmt.Errorf("shm: mutex %q: no free owner id", obj.seg.name)
+	return 0, ownerToken{}, fmt.Errorf("shm: mutex %q: no free owner id", obj.seg.name)
 }
 
 // ownerAlive reports whether the handle with owner id is still open.

@@ -1,21 +1,22 @@
-//go:build !linux && !windows
+//go:build !linux && !windows && !darwin && !freebsd
 
 package shm
 
 import "math/rand/v2"
 
-// Owner identity on macOS and FreeBSD: not robust yet. Open file
-// description locks, which make it robust on Linux, do not exist there
-// (classic POSIX record locks are per process and dropped when any
-// descriptor of the file closes, which would fake deaths), so for now an
-// owner is always presumed alive: a mutex whose owner died stays locked
-// until every handle of it is closed, when the orphaned object is
-// replaced by a fresh one. See docs/sync.md.
+// Where there is no way to tell a dead owner from a live one, an owner is
+// presumed alive: a mutex whose owner died stays locked until every handle
+// of it is closed, when the orphaned object is replaced by a fresh one.
+// (Sync objects need segments, which these systems do not have anyway.)
 
-func claimOwnerID(*syncObj) (uint32, error) {
+type ownerToken struct{}
+
+func (ownerToken) release() {}
+
+func claimOwnerID(*syncObj) (uint32, ownerToken, error) {
 	for {
 		if id := rand.Uint32() & mutexOwner; id != 0 {
-			return id, nil
+			return id, ownerToken{}, nil
 		}
 	}
 }

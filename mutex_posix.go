@@ -28,9 +28,10 @@ const (
 )
 
 type mutexSys struct {
-	obj  *syncObj
-	word *uint32
-	id   uint32 // this handle's owner id
+	obj   *syncObj
+	word  *uint32
+	id    uint32     // this handle's owner id
+	owner ownerToken // what keeps id alive (alive_*.go)
 }
 
 func openMutex(name string, opts []Option) (*mutexSys, error) {
@@ -38,12 +39,12 @@ func openMutex(name string, opts []Option) (*mutexSys, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, err := claimOwnerID(obj)
+	id, owner, err := claimOwnerID(obj)
 	if err != nil {
 		obj.close()
 		return nil, err
 	}
-	return &mutexSys{obj: obj, word: obj.state, id: id}, nil
+	return &mutexSys{obj: obj, word: obj.state, id: id, owner: owner}, nil
 }
 
 // take tries to go from the free state v to owned by us. sleepers says
@@ -186,5 +187,6 @@ func (m *mutexSys) close() error {
 			break
 		}
 	}
+	m.owner.release()
 	return m.obj.close()
 }

@@ -47,10 +47,8 @@ and segments share one namespace, so give them different names.
 
 If the previous holder died holding the mutex (killed, crashed), lock takes
 the mutex over, prints a warning on stderr and runs CMD anyway: what the
-mutex guards may be half updated. Linux and Windows notice such a death at
-once; macOS and FreeBSD do not yet, and the mutex stays held until every
-process that has it open has closed it. If no other process had the mutex
-open when its holder died, it is made afresh, without a warning.`,
+mutex guards may be half updated. If no other process had the mutex open
+when its holder died, it is made afresh, without a warning.`,
 		Example: `  shm lock backup -- rsync -a src/ dst/
   shm lock nightly --nonblock -- ./job.sh || echo "busy or failed: $?"
   shm lock 'Local\Jobs' --timeout 30s -- sh -c 'step1 && step2'`,
