@@ -48,8 +48,10 @@ const (
 	// of cache lines, which x86 prefetchers fetch together.
 	slotAlign = 128
 
-	// A wait set is a futex word on its own line, then a mask of taken
-	// entries and the owner ids of up to 64 sleepers (see wake.go).
+	// A wait set is one line with what every waker reads and every
+	// sleeper writes (the futex word, the pending flag and the mask of
+	// taken entries, together so that a wake-up touches one line), then
+	// the owner ids of up to 64 sleepers (see wake.go).
 	waitSetSize = 384
 	maxSleepers = 64
 )

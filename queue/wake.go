@@ -59,8 +59,8 @@ func newWaitSet(mem []byte, off int) waitSet {
 	return waitSet{
 		word:    sys.PointerAt[uint32](mem, off),
 		pending: sys.PointerAt[uint32](mem, off+4),
-		mask:    sys.PointerAt[uint64](mem, off+cacheLine),
-		owners:  sys.SliceAt[uint32](mem, off+2*cacheLine, maxSleepers),
+		mask:    sys.PointerAt[uint64](mem, off+8),
+		owners:  sys.SliceAt[uint32](mem, off+cacheLine, maxSleepers),
 	}
 }
 
