@@ -1,4 +1,4 @@
-//go:build linux && !shm_filebackend
+//go:build linux || darwin || freebsd
 
 package shm_test
 
@@ -6,10 +6,19 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/shmkit/shm/internal/sys"
 )
 
-// shmDir is where the OS keeps segments, for the leak check.
-const shmDir = "/dev/shm"
+// shmDir is where segments live, for the leak check: /dev/shm on Linux,
+// the user's private directory on macOS and FreeBSD (see doc.go).
+var shmDir = func() string {
+	dir, err := sys.SegmentDir()
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}()
 
 // pathOf is the file behind a segment name.
 func pathOf(name string) string {
@@ -33,11 +42,11 @@ func exists(t *testing.T, name string) bool {
 func openedSize(n int64) int64 { return n }
 
 // aliases are the names that reach the segment created as `Local\`+base:
-// POSIX strips every prefix.
+// every prefix is stripped.
 func aliases(base string) []string {
 	return []string{base, `Global\` + base, `Local\` + base}
 }
 
 // markerPerm is the permission bit the backend adds to managed segments:
-// none on Linux, whose marker is the sticky bit.
-const markerPerm = 0
+// none on Linux, whose marker is the sticky bit, the owner's x elsewhere.
+const markerPerm = sys.ModeMarker & 0o777
