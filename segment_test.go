@@ -307,13 +307,17 @@ func TestBadArguments(t *testing.T) {
 }
 
 func TestHugeSizeFailsCleanly(t *testing.T) {
-	name := testutil.Name(t)
-	_, err := shm.Create(name, 1<<62)
-	if err == nil {
-		t.Fatal("a 4 EiB segment was created")
-	}
-	t.Log(err)
-	if exists(t, name) {
-		t.Fatal("the failed create left its name behind")
+	for _, opts := range [][]shm.Option{nil, {shm.Persist()}} {
+		name := testutil.Name(t)
+		_, err := shm.Create(name, 1<<62, opts...)
+		if err == nil {
+			shm.Remove(name)
+			t.Fatal("a 4 EiB segment was created")
+		}
+		t.Log(err)
+		if exists(t, name) {
+			shm.Remove(name)
+			t.Fatalf("the failed create (%d options) left its name behind", len(opts))
+		}
 	}
 }

@@ -81,7 +81,9 @@ func openSegment(name, base string, size int64, mode openMode, o *options) (*map
 		case err == nil:
 			m, err := h.mmap(o)
 			if err != nil {
-				return nil, false, pathErr("mmap", err)
+				// mmap released the handle, which removes a managed
+				// segment; a Persist one this call published must go too.
+				return nil, false, pathErr("mmap", errors.Join(err, unlinkIfSame(path, h.st)))
 			}
 			return m, true, nil
 		case !errors.Is(err, sys.EEXIST):
