@@ -113,6 +113,20 @@ func consumerChild(name string) {
 	}
 }
 
+// playChild plays the producer or consumer part if this process is one of
+// t's children, and reports whether it did.
+func playChild(t *testing.T) bool {
+	switch testutil.Role(t) {
+	case "producer":
+		producerChild(testutil.Name(t))
+	case "consumer":
+		consumerChild(testutil.Name(t))
+	default:
+		return false
+	}
+	return true
+}
+
 // ledger collects what children say.
 type ledger struct {
 	mu   sync.Mutex
@@ -191,12 +205,7 @@ func (l *ledger) verify(t *testing.T, killed map[int]bool) {
 // TestProcessesExactlyOnce: P producers and C consumers in separate
 // processes; every message arrives once, intact.
 func TestProcessesExactlyOnce(t *testing.T) {
-	switch testutil.Role(t) {
-	case "producer":
-		producerChild(testutil.Name(t))
-		return
-	case "consumer":
-		consumerChild(testutil.Name(t))
+	if playChild(t) {
 		return
 	}
 	for _, tc := range []struct{ producers, consumers, each int }{{3, 1, 3000}, {3, 3, 3000}} {
@@ -267,12 +276,7 @@ func waitDrained(t *testing.T, q *queue.Queue) {
 // reported sent was received, and none twice, except that a consumer killed
 // while holding a message makes it come again.
 func TestChaos(t *testing.T) {
-	switch testutil.Role(t) {
-	case "producer":
-		producerChild(testutil.Name(t))
-		return
-	case "consumer":
-		consumerChild(testutil.Name(t))
+	if playChild(t) {
 		return
 	}
 	name := testutil.Name(t)
